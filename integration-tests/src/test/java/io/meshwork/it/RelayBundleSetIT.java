@@ -1,0 +1,200 @@
+package io.meshwork.it;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertNotNull;
+import static org.junit.Assert.assertNull;
+import static org.junit.Assert.assertTrue;
+import static org.junit.Assert.fail;
+import static org.ops4j.pax.exam.CoreOptions.bundle;
+import static org.ops4j.pax.exam.CoreOptions.cleanCaches;
+import static org.ops4j.pax.exam.CoreOptions.frameworkProperty;
+import static org.ops4j.pax.exam.CoreOptions.junitBundles;
+import static org.ops4j.pax.exam.CoreOptions.options;
+import static org.ops4j.pax.exam.CoreOptions.systemProperty;
+
+import io.meshwork.libp2p.api.HostIdentity;
+import io.meshwork.libp2p.api.peer.PeerId;
+import java.io.File;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+import java.util.jar.Attributes;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
+import javax.inject.Inject;
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.Configuration;
+import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.Constants;
+import org.osgi.framework.ServiceReference;
+import org.osgi.service.component.runtime.ServiceComponentRuntime;
+import org.osgi.service.component.runtime.dto.ComponentConfigurationDTO;
+import org.osgi.service.component.runtime.dto.ComponentDescriptionDTO;
+
+/**
+ * Boots the relay runtime's bundle set (exactly the committed {@code relay.bndrun -runbundles}) in Felix and
+ * checks wiring, identity persistence across a bundle restart, and installing bundles at runtime.
+ */
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerClass.class)
+public class RelayBundleSetIT {
+
+    /** Provided by the test framework (Pax Exam's own logging API brings SLF4J). */
+    private static final List<String> PROVIDED_BY_PAX = List.of();
+
+    @Inject
+    private BundleContext context;
+
+    @Configuration
+    public Option[] config() throws IOException {
+        Path work = Path.of(System.getProperty("it.work"));
+        Files.createDirectories(work);
+        Path data = Files.createTempDirectory(work, "relay-pax-");
+        Files.createDirectories(data.resolve("plugins"));
+        List<Option> opts = new ArrayList<>();
+        for (File f : RunBundles.files(Path.of(System.getProperty("it.relay.bndrun")),
+                Path.of(System.getProperty("it.bundles")), PROVIDED_BY_PAX)) {
+            opts.add(bundle(f.toURI().toString()));
+        }
+        opts.add(junitBundles());
+        opts.add(cleanCaches());
+        opts.add(frameworkProperty("meshwork.data").value(data.toString()));
+        opts.add(frameworkProperty("felix.fileinstall.dir").value(data.resolve("plugins").toString()));
+        opts.add(frameworkProperty("felix.fileinstall.poll").value("200"));
+        opts.add(frameworkProperty("felix.fileinstall.noInitialDelay").value("true"));
+        opts.add(frameworkProperty("felix.fileinstall.bundles.new.start").value("true"));
+        opts.add(frameworkProperty("gosh.args").value("--nointeractive"));
+        opts.add(systemProperty("org.ops4j.pax.logging.DefaultServiceLog.level").value("WARN"));
+        return options(opts.toArray(new Option[0]));
+    }
+
+    @Test
+    public void everyBundleIsActiveAndEveryComponentSatisfied() throws Exception {
+        for (String bsn : RunBundles.symbolicNames(Path.of(System.getProperty("it.relay.bndrun")))) {
+            Bundle b = installed(bsn);
+            assertNotNull("run bundle " + bsn + " is installed", b);
+            int expected = b.getHeaders().get(Constants.FRAGMENT_HOST) != null ? Bundle.RESOLVED : Bundle.ACTIVE;
+            assertEquals("state of " + bsn, expected, b.getState());
+        }
+        ServiceReference<ServiceComponentRuntime> ref = context.getServiceReference(ServiceComponentRuntime.class);
+        assertNotNull("SCR is running", ref);
+        ServiceComponentRuntime scr = context.getService(ref);
+        waitFor("all components satisfied", () -> unsatisfied(scr).isEmpty());
+        int ours = 0;
+        for (ComponentDescriptionDTO d : scr.getComponentDescriptionDTOs()) {
+            if (d.bundle.symbolicName.startsWith("meshwork.")) {
+                ours++;
+            }
+        }
+        assertTrue("our components are registered with SCR, found " + ours, ours >= 4);
+    }
+
+    @Test
+    public void identitySurvivesARestartOfItsBundle() throws Exception {
+        PeerId before = identity().peerId();
+        Bundle identityBundle = installed("meshwork.identity");
+        identityBundle.stop();
+        assertNull("identity service is gone while its bundle is stopped",
+                context.getServiceReference(HostIdentity.class));
+        identityBundle.start();
+        PeerId after = identity().peerId();
+        assertEquals("same Peer ID after restart: the key was persisted", before, after);
+        assertTrue(before.toBase58().startsWith("12D3KooW"));
+    }
+
+    @Test
+    public void installsStartsAndUninstallsABundleAtRuntime() throws Exception {
+        Path plugins = Path.of(context.getProperty("meshwork.data")).resolve("plugins");
+
+        // By API, as Gogo's install does.
+        Path direct = plugins.getParent().resolve("direct.jar");
+        writeBundle(direct, "it.direct.bundle", "1.0.0");
+        Bundle b = context.installBundle(direct.toUri().toString());
+        b.start();
+        assertEquals(Bundle.ACTIVE, b.getState());
+        b.uninstall();
+
+        // By dropping a jar into <data>/plugins (FileInstall), then updating and deleting it.
+        Path dropped = plugins.resolve("dropped.jar");
+        writeBundle(dropped, "it.dropped.bundle", "1.0.0");
+        waitFor("FileInstall installs and starts the dropped bundle",
+                () -> installed("it.dropped.bundle") != null && installed("it.dropped.bundle").getState() == Bundle.ACTIVE);
+        writeBundle(dropped, "it.dropped.bundle", "1.1.0");
+        waitFor("FileInstall updates the bundle in place",
+                () -> installed("it.dropped.bundle") != null
+                        && "1.1.0".equals(installed("it.dropped.bundle").getVersion().toString()));
+        Files.delete(dropped);
+        waitFor("FileInstall uninstalls the deleted bundle", () -> installed("it.dropped.bundle") == null);
+    }
+
+    private HostIdentity identity() throws InterruptedException {
+        waitFor("HostIdentity service", () -> context.getServiceReference(HostIdentity.class) != null);
+        ServiceReference<HostIdentity> ref = context.getServiceReference(HostIdentity.class);
+        HostIdentity id = context.getService(ref);
+        assertNotNull(id);
+        return id;
+    }
+
+    private Bundle installed(String bsn) {
+        for (Bundle b : context.getBundles()) {
+            if (bsn.equals(b.getSymbolicName())) {
+                return b;
+            }
+        }
+        return null;
+    }
+
+    private static List<String> unsatisfied(ServiceComponentRuntime scr) {
+        List<String> bad = new ArrayList<>();
+        for (ComponentDescriptionDTO d : scr.getComponentDescriptionDTOs()) {
+            for (ComponentConfigurationDTO c : scr.getComponentConfigurationDTOs(d)) {
+                if (c.state != ComponentConfigurationDTO.ACTIVE && c.state != ComponentConfigurationDTO.SATISFIED) {
+                    bad.add(d.name + " (state " + c.state + ")");
+                }
+            }
+            if (scr.isComponentEnabled(d) && scr.getComponentConfigurationDTOs(d).isEmpty()
+                    && !"require".equals(d.configurationPolicy)) {
+                bad.add(d.name + " (no configuration)");
+            }
+        }
+        return bad;
+    }
+
+    private static void writeBundle(Path jar, String bsn, String version) throws IOException {
+        Manifest mf = new Manifest();
+        Attributes a = mf.getMainAttributes();
+        a.put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        a.putValue(Constants.BUNDLE_MANIFESTVERSION, "2");
+        a.putValue(Constants.BUNDLE_SYMBOLICNAME, bsn);
+        a.putValue(Constants.BUNDLE_VERSION, version);
+        // Written beside the watched folder, then moved in, so FileInstall never sees half a jar.
+        Path tmp = jar.getParent().getParent().resolve(jar.getFileName() + ".part");
+        try (OutputStream out = Files.newOutputStream(tmp); JarOutputStream jos = new JarOutputStream(out, mf)) {
+            jos.flush();
+        }
+        Files.move(tmp, jar, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    private static void waitFor(String what, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                fail("timed out waiting for: " + what);
+            }
+            Thread.sleep(50);
+        }
+        assertFalse(Thread.currentThread().isInterrupted());
+    }
+}
