@@ -1,0 +1,574 @@
+package io.meshwork.libp2p.core.internal.host;
+
+import io.meshwork.libp2p.api.HostIdentity;
+import io.meshwork.libp2p.api.host.Connection;
+import io.meshwork.libp2p.api.host.ConnectionListener;
+import io.meshwork.libp2p.api.host.DialException;
+import io.meshwork.libp2p.api.host.Direction;
+import io.meshwork.libp2p.api.host.Host;
+import io.meshwork.libp2p.api.host.Libp2pException;
+import io.meshwork.libp2p.api.host.PeerStore;
+import io.meshwork.libp2p.api.host.Stream;
+import io.meshwork.libp2p.api.host.StreamHandler;
+import io.meshwork.libp2p.api.io.Duplex;
+import io.meshwork.libp2p.api.multiaddr.Multiaddr;
+import io.meshwork.libp2p.api.peer.PeerId;
+import io.meshwork.libp2p.api.spi.RawConnection;
+import io.meshwork.libp2p.api.spi.SecureChannel;
+import io.meshwork.libp2p.api.spi.StreamMuxer;
+import io.meshwork.libp2p.api.spi.Transport;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.metatype.annotations.Designate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The libp2p host. Assembles whatever transports, security channels, muxers and stream handlers are registered
+ * (all dynamic: installing or stopping such a bundle takes effect at once) and names none of them.
+ *
+ * <p>Threading: host-level tables are concurrent; each connection's protocol work runs on that connection's
+ * executor. A single timer thread per host instance runs timeouts and dial staggering; it is stopped on
+ * deactivation together with every listener and connection.
+ */
+@Component(service = Host.class, configurationPid = HostImpl.PID, immediate = true)
+@Designate(ocd = HostConfig.class)
+public final class HostImpl implements Host {
+
+    static final String PID = "io.meshwork.libp2p.core";
+    private static final Logger LOG = LoggerFactory.getLogger(HostImpl.class);
+
+    private final HostIdentity identity;
+    private final HostConfig config;
+    private final Negotiation negotiation;
+    private final ScheduledExecutorService timer;
+    private final PeerStoreImpl peerStore;
+    private final Ranked<Transport> transports = new Ranked<>(Transport.PROTOCOL);
+    private final Ranked<SecureChannel> security = new Ranked<>(Transport.PROTOCOL);
+    private final Ranked<StreamMuxer> muxers = new Ranked<>(Transport.PROTOCOL);
+    private final HandlerRegistry handlers = new HandlerRegistry();
+    private final List<ConnectionListener> listeners = new CopyOnWriteArrayList<>();
+    private final Map<Transport, List<Transport.Listener>> listening = new ConcurrentHashMap<>();
+    private final Map<String, ConnectionImpl> connections = new ConcurrentHashMap<>();
+    private final Map<PeerId, CompletableFuture<Connection>> dialing = new ConcurrentHashMap<>();
+    private final AtomicLong connectionIds = new AtomicLong();
+    private volatile boolean closed;
+
+    @Activate
+    public HostImpl(@Reference HostIdentity identity, HostConfig config) {
+        this(identity, config, new MultistreamNegotiation(), Clock.systemUTC());
+    }
+
+    HostImpl(HostIdentity identity, HostConfig config, Negotiation negotiation, Clock clock) {
+        this.identity = identity;
+        this.config = config;
+        this.negotiation = negotiation;
+        this.peerStore = new PeerStoreImpl(clock, 10_000, 32);
+        AtomicInteger n = new AtomicInteger();
+        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "libp2p-host-timer-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        LOG.info("libp2p host {} starting", identity.peerId());
+    }
+
+    // ------------------------------------------------------------------ whiteboard
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    void bindTransport(Transport transport, Map<String, Object> props) {
+        transports.add(transport, props);
+        listenOn(transport);
+    }
+
+    void unbindTransport(Transport transport) {
+        transports.remove(transport);
+        List<Transport.Listener> ls = listening.remove(transport);
+        if (ls != null) {
+            ls.forEach(Transport.Listener::close);
+        }
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    void bindSecureChannel(SecureChannel channel, Map<String, Object> props) {
+        security.add(channel, props);
+    }
+
+    void unbindSecureChannel(SecureChannel channel) {
+        security.remove(channel);
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    void bindMuxer(StreamMuxer muxer, Map<String, Object> props) {
+        muxers.add(muxer, props);
+    }
+
+    void unbindMuxer(StreamMuxer muxer) {
+        muxers.remove(muxer);
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    void bindHandler(StreamHandler handler, Map<String, Object> props) {
+        handlers.add(handler, props);
+    }
+
+    void unbindHandler(StreamHandler handler) {
+        handlers.remove(handler);
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    void bindConnectionListener(ConnectionListener listener) {
+        listeners.add(listener);
+    }
+
+    void unbindConnectionListener(ConnectionListener listener) {
+        listeners.remove(listener);
+    }
+
+    @Deactivate
+    void deactivate() {
+        closed = true;
+        listening.values().forEach(ls -> ls.forEach(Transport.Listener::close));
+        listening.clear();
+        connections.values().forEach(ConnectionImpl::close);
+        dialing.values().forEach(f -> f.completeExceptionally(new DialException("host is stopping")));
+        timer.shutdownNow();
+        LOG.info("libp2p host {} stopped", identity.peerId());
+    }
+
+    // ------------------------------------------------------------------ listening
+
+    private void listenOn(Transport transport) {
+        if (closed) {
+            return;
+        }
+        List<Transport.Listener> opened = new ArrayList<>();
+        for (String text : config.listen_addresses()) {
+            Multiaddr address;
+            try {
+                address = Multiaddr.parse(text.trim());
+            } catch (IllegalArgumentException e) {
+                LOG.error("Ignoring listen address '{}': {}", text, e.getMessage());
+                continue;
+            }
+            if (!transport.canListen(address)) {
+                continue;
+            }
+            try {
+                Transport.Listener l = transport.listen(address, this::onInbound);
+                opened.add(l);
+                for (Multiaddr a : Addresses.expand(l.address())) {
+                    LOG.info("Listening on {}", a.withPeerId(identity.peerId()));
+                }
+            } catch (IOException | RuntimeException e) {
+                LOG.error("Cannot listen on {}: {}", address, e.getMessage());
+            }
+        }
+        if (!opened.isEmpty()) {
+            listening.merge(transport, opened, (a, b) -> {
+                List<Transport.Listener> all = new ArrayList<>(a);
+                all.addAll(b);
+                return all;
+            });
+        }
+    }
+
+    @Override
+    public PeerId peerId() {
+        return identity.peerId();
+    }
+
+    @Override
+    public List<Multiaddr> listenAddresses() {
+        Set<Multiaddr> out = new LinkedHashSet<>();
+        listening.values().forEach(ls -> ls.forEach(l -> out.addAll(Addresses.expand(l.address()))));
+        return List.copyOf(out);
+    }
+
+    @Override
+    public Set<String> protocols() {
+        return handlers.protocols();
+    }
+
+    @Override
+    public PeerStore peerStore() {
+        return peerStore;
+    }
+
+    PeerStoreImpl peerStoreImpl() {
+        return peerStore;
+    }
+
+    // ------------------------------------------------------------------ upgrade
+
+    private void onInbound(RawConnection raw) {
+        if (closed || connections.size() >= config.max_connections()) {
+            LOG.warn("Refusing inbound connection from {}: {}", raw.remoteAddress(),
+                    closed ? "host is stopping" : "connection limit " + config.max_connections() + " reached");
+            raw.reset();
+            return;
+        }
+        withTimeout(upgrade(raw, Direction.INBOUND, Optional.empty()), config.upgrade_timeout_ms(),
+                () -> "upgrading inbound connection from " + raw.remoteAddress())
+                .whenComplete((conn, e) -> {
+                    if (e != null) {
+                        LOG.debug("Inbound connection from {} failed: {}", raw.remoteAddress(), message(e));
+                        raw.reset();
+                    }
+                });
+    }
+
+    private CompletionStage<ConnectionImpl> upgrade(RawConnection raw, Direction direction, Optional<PeerId> expected) {
+        List<String> securityIds = security.protocols();
+        if (securityIds.isEmpty()) {
+            return CompletableFuture.failedFuture(new Libp2pException(
+                    "no security protocol is installed (is the libp2p.security.noise bundle active?)"));
+        }
+        if (muxers.isEmpty()) {
+            return CompletableFuture.failedFuture(new Libp2pException(
+                    "no stream muxer is installed (is the libp2p.muxer.yamux bundle active?)"));
+        }
+        return negotiate(raw, direction, securityIds, "security").thenCompose(sec -> {
+            SecureChannel channel = security.get(sec.protocol()).orElse(null);
+            if (channel == null) {
+                throw new CompletionException(new Libp2pException("security protocol " + sec.protocol()
+                        + " went away during the upgrade"));
+            }
+            SecureChannel.Context ctx = new SecureChannel.Context(identity, expected, muxers.protocols());
+            return channel.secure(ReplayDuplex.wrap(raw, sec.leftover()), direction, ctx)
+                    .thenCompose(secured -> upgradeMuxer(raw, secured, sec.protocol(), direction));
+        });
+    }
+
+    private CompletionStage<ConnectionImpl> upgradeMuxer(RawConnection raw, SecureChannel.Secured secured,
+                                                         String securityId, Direction direction) {
+        Optional<String> inlined = secured.muxer().filter(m -> muxers.get(m).isPresent());
+        CompletionStage<Negotiation.Result> chosen = inlined.isPresent()
+                ? CompletableFuture.completedFuture(new Negotiation.Result(inlined.get(),
+                        java.nio.ByteBuffer.allocate(0)))
+                : negotiate(secured, direction, muxers.protocols(), "muxer");
+        return chosen.thenApply(mux -> {
+            StreamMuxer muxer = muxers.get(mux.protocol()).orElseThrow(() -> new CompletionException(
+                    new Libp2pException("muxer " + mux.protocol() + " went away during the upgrade")));
+            ConnectionImpl conn = new ConnectionImpl("c" + connectionIds.incrementAndGet(), secured.remotePeer(),
+                    secured.remotePublicKey(), raw.localAddress(), raw.remoteAddress(), direction, securityId,
+                    mux.protocol(), java.time.Instant.now(), this::openStream);
+            StreamMuxer.Session session = muxer.start(ReplayDuplex.wrap(secured, mux.leftover()), direction,
+                    stream -> onInboundStream(conn, stream));
+            conn.attach(session);
+            register(conn, secured);
+            return conn;
+        });
+    }
+
+    private void register(ConnectionImpl conn, Duplex secured) {
+        PeerId peer = conn.remotePeer();
+        long existing = connections.values().stream().filter(c -> c.remotePeer().equals(peer)).count();
+        if (existing >= config.max_connections_per_peer()) {
+            LOG.debug("Closing {}: {} connections to {} already", conn, existing, peer);
+            conn.close();
+            return;
+        }
+        connections.put(conn.id(), conn);
+        peerStore.setPublicKey(peer, conn.remotePublicKey());
+        if (conn.direction() == Direction.OUTBOUND) {
+            peerStore.addAddresses(peer, List.of(conn.remoteAddress()), Duration.ofHours(1));
+        }
+        LOG.debug("Connected {}", conn);
+        secured.executor().execute(() -> listeners.forEach(l -> notify(l, conn, true)));
+        conn.closeFuture().whenComplete((v, e) -> {
+            connections.remove(conn.id());
+            LOG.debug("Disconnected {}{}", conn, e == null ? "" : ": " + message(e));
+            secured.executor().execute(() -> listeners.forEach(l -> notify(l, conn, false)));
+        });
+    }
+
+    private static void notify(ConnectionListener l, Connection conn, boolean connected) {
+        try {
+            if (connected) {
+                l.connected(conn);
+            } else {
+                l.disconnected(conn);
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("Connection listener {} failed for {}", l, conn, e);
+        }
+    }
+
+    private CompletionStage<Negotiation.Result> negotiate(Duplex duplex, Direction direction, List<String> protocols,
+                                                         String what) {
+        return direction == Direction.OUTBOUND
+                ? negotiation.initiate(duplex, protocols)
+                : negotiation.respond(duplex, protocols::contains);
+    }
+
+    // ------------------------------------------------------------------ streams
+
+    private CompletionStage<Stream> openStream(ConnectionImpl conn, Duplex raw, List<String> protocols) {
+        return withTimeout(negotiation.initiate(raw, protocols), config.negotiation_timeout_ms(),
+                () -> "negotiating " + protocols + " with " + conn.remotePeer())
+                .<Stream>thenApply(r -> conn.track(new StreamImpl(conn.nextStreamId(), r.protocol(), conn,
+                        Direction.OUTBOUND, ReplayDuplex.wrap(raw, r.leftover()))))
+                .whenComplete((s, e) -> {
+                    if (e != null) {
+                        raw.reset();
+                    }
+                });
+    }
+
+    private void onInboundStream(ConnectionImpl conn, Duplex raw) {
+        if (conn.trackedStreams() >= config.max_streams_per_connection()) {
+            LOG.debug("Resetting inbound stream on {}: {} streams open", conn, conn.trackedStreams());
+            raw.reset();
+            return;
+        }
+        boolean limited = conn.isLimited();
+        withTimeout(negotiation.respond(raw, p -> handlers.get(p).filter(r -> !limited || r.allowLimited())
+                .isPresent()), config.negotiation_timeout_ms(), () -> "inbound stream negotiation on " + conn)
+                .whenComplete((r, e) -> {
+                    if (e != null) {
+                        LOG.debug("Inbound stream on {} failed: {}", conn, message(e));
+                        raw.reset();
+                        return;
+                    }
+                    Optional<HandlerRegistry.Registration> reg = handlers.get(r.protocol());
+                    if (reg.isEmpty()) {
+                        raw.reset();
+                        return;
+                    }
+                    StreamImpl stream = conn.track(new StreamImpl(conn.nextStreamId(), r.protocol(), conn,
+                            Direction.INBOUND, ReplayDuplex.wrap(raw, r.leftover())));
+                    raw.executor().execute(() -> {
+                        try {
+                            reg.get().handler().handle(stream);
+                        } catch (RuntimeException ex) {
+                            LOG.warn("Handler for {} failed on {}; resetting the stream", r.protocol(), conn, ex);
+                            stream.reset();
+                        }
+                    });
+                });
+    }
+
+    // ------------------------------------------------------------------ dialing
+
+    @Override
+    public CompletionStage<Connection> connect(Multiaddr address) {
+        Optional<PeerId> peer = address.peerId();
+        if (peer.isEmpty()) {
+            return CompletableFuture.failedFuture(new DialException("cannot dial " + address
+                    + ": the address must end in /p2p/<peer-id> so that the remote can be authenticated"));
+        }
+        if (peer.get().equals(identity.peerId())) {
+            return CompletableFuture.failedFuture(new DialException("cannot dial " + address + ": that is this node"));
+        }
+        Optional<Connection> open = existing(peer.get());
+        if (open.isPresent()) {
+            return CompletableFuture.completedFuture(open.get());
+        }
+        return dedup(peer.get(), () -> dialAddress(address, peer.get()).thenApply(c -> (Connection) c));
+    }
+
+    @Override
+    public CompletionStage<Connection> connect(PeerId peer) {
+        if (peer.equals(identity.peerId())) {
+            return CompletableFuture.failedFuture(new DialException("cannot dial " + peer + ": that is this node"));
+        }
+        Optional<Connection> open = existing(peer);
+        if (open.isPresent()) {
+            return CompletableFuture.completedFuture(open.get());
+        }
+        List<Multiaddr> addresses = peerStore.addresses(peer);
+        if (addresses.isEmpty()) {
+            return CompletableFuture.failedFuture(new DialException("no known address for " + peer));
+        }
+        return dedup(peer, () -> happyEyeballs(peer, addresses));
+    }
+
+    private Optional<Connection> existing(PeerId peer) {
+        return connections.values().stream().filter(c -> c.remotePeer().equals(peer) && c.isOpen())
+                .map(c -> (Connection) c).findFirst();
+    }
+
+    private CompletionStage<Connection> dedup(PeerId peer,
+                                              java.util.function.Supplier<CompletionStage<Connection>> dial) {
+        CompletableFuture<Connection> mine = new CompletableFuture<>();
+        CompletableFuture<Connection> inFlight = dialing.putIfAbsent(peer, mine);
+        if (inFlight != null) {
+            return inFlight;
+        }
+        dial.get().whenComplete((c, e) -> {
+            dialing.remove(peer, mine);
+            if (e == null) {
+                mine.complete(c);
+            } else {
+                mine.completeExceptionally(unwrap(e));
+            }
+        });
+        return mine;
+    }
+
+    private CompletableFuture<ConnectionImpl> dialAddress(Multiaddr address, PeerId peer) {
+        Transport transport = transports.entries().stream().map(Ranked.Entry::service)
+                .filter(t -> t.canDial(address)).findFirst().orElse(null);
+        if (transport == null) {
+            return CompletableFuture.failedFuture(new DialException("no transport can dial " + address
+                    + " (installed: " + transports.protocols() + ")"));
+        }
+        CompletableFuture<RawConnection> rawDial = transport
+                .dial(address, Duration.ofMillis(config.dial_timeout_ms())).toCompletableFuture();
+        CompletableFuture<ConnectionImpl> result = rawDial
+                .thenCompose(raw -> withTimeout(upgrade(raw, Direction.OUTBOUND, Optional.of(peer)),
+                        config.upgrade_timeout_ms(), () -> "upgrading connection to " + address)
+                        .whenComplete((c, e) -> {
+                            if (e != null) {
+                                raw.reset();
+                            }
+                        }))
+                .toCompletableFuture();
+        CompletableFuture<ConnectionImpl> out = new CompletableFuture<>();
+        result.whenComplete((c, e) -> {
+            if (e == null) {
+                out.complete(c);
+            } else {
+                out.completeExceptionally(new DialException("dial " + address + " failed: " + message(e), unwrap(e)));
+            }
+        });
+        // Cancelling the attempt (a happy-eyeballs loser) cancels the transport dial, which closes its socket.
+        out.whenComplete((c, e) -> {
+            if (out.isCancelled()) {
+                rawDial.cancel(true);
+                result.thenAccept(ConnectionImpl::close);
+            }
+        });
+        return out;
+    }
+
+    private CompletionStage<Connection> happyEyeballs(PeerId peer, List<Multiaddr> addresses) {
+        CompletableFuture<Connection> winner = new CompletableFuture<>();
+        List<CompletableFuture<ConnectionImpl>> attempts = new CopyOnWriteArrayList<>();
+        List<String> failures = new CopyOnWriteArrayList<>();
+        AtomicInteger remaining = new AtomicInteger(addresses.size());
+        List<ScheduledFuture<?>> scheduled = new ArrayList<>();
+        for (int i = 0; i < addresses.size(); i++) {
+            Multiaddr address = addresses.get(i).withoutPeerId().encapsulate(Multiaddr.parse("/p2p/" + peer));
+            Runnable start = () -> {
+                if (winner.isDone()) {
+                    return;
+                }
+                CompletableFuture<ConnectionImpl> attempt = dialAddress(address, peer);
+                attempts.add(attempt);
+                attempt.whenComplete((c, e) -> {
+                    if (e == null) {
+                        if (!winner.complete(c)) {
+                            c.close(); // a slower success loses
+                        }
+                    } else {
+                        failures.add(message(e));
+                        if (remaining.decrementAndGet() == 0) {
+                            winner.completeExceptionally(new DialException("could not connect to " + peer
+                                    + ": " + String.join("; ", failures)));
+                        }
+                    }
+                });
+            };
+            if (i == 0) {
+                start.run();
+            } else {
+                scheduled.add(timer.schedule(start, i * config.dial_stagger_ms(), TimeUnit.MILLISECONDS));
+            }
+        }
+        winner.whenComplete((c, e) -> {
+            scheduled.forEach(f -> f.cancel(false));
+            attempts.forEach(a -> {
+                if (!a.isDone()) {
+                    a.cancel(true);
+                }
+            });
+        });
+        return winner;
+    }
+
+    @Override
+    public CompletionStage<Stream> newStream(PeerId peer, List<String> protocols) {
+        return connect(peer).thenCompose(c -> c.newStream(protocols));
+    }
+
+    @Override
+    public List<Connection> connections() {
+        return List.copyOf(connections.values());
+    }
+
+    @Override
+    public List<Connection> connections(PeerId peer) {
+        return connections.values().stream().filter(c -> c.remotePeer().equals(peer)).map(c -> (Connection) c)
+                .toList();
+    }
+
+    @Override
+    public CompletionStage<Void> disconnect(PeerId peer) {
+        return CompletableFuture.allOf(connections(peer).stream().map(c -> c.close().toCompletableFuture())
+                .toArray(CompletableFuture[]::new));
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private <T> CompletableFuture<T> withTimeout(CompletionStage<T> stage, long millis,
+                                                 java.util.function.Supplier<String> what) {
+        CompletableFuture<T> f = stage.toCompletableFuture();
+        if (f.isDone() || closed) {
+            return f;
+        }
+        CompletableFuture<T> out = new CompletableFuture<>();
+        ScheduledFuture<?> timeout = timer.schedule(() -> out.completeExceptionally(new Libp2pException(
+                what.get() + " timed out after " + millis + " ms", new TimeoutException())), millis,
+                TimeUnit.MILLISECONDS);
+        f.whenComplete((v, e) -> {
+            timeout.cancel(false);
+            if (e == null) {
+                out.complete(v);
+            } else {
+                out.completeExceptionally(unwrap(e));
+            }
+        });
+        return out;
+    }
+
+    static Throwable unwrap(Throwable e) {
+        Throwable t = e;
+        while ((t instanceof CompletionException || t instanceof java.util.concurrent.ExecutionException)
+                && t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t;
+    }
+
+    static String message(Throwable e) {
+        Throwable t = unwrap(e);
+        return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+    }
+}

@@ -1,0 +1,145 @@
+package io.meshwork.libp2p.muxer.yamux.internal;
+
+import io.meshwork.libp2p.api.host.Direction;
+import io.meshwork.libp2p.api.io.Duplex;
+import io.meshwork.libp2p.api.io.DuplexReader;
+import io.meshwork.libp2p.api.spi.StreamMuxer;
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Runs a {@link YamuxSession} over a secured {@link Duplex}: frames go out as duplex writes (sent together at the
+ * end of each executor task), inbound bytes feed the session, and the bytes handed to the duplex but not yet sent
+ * drive the session's transport writability, so a slow socket slows every stream's writer.
+ * Confined to the duplex's executor.
+ */
+final class YamuxSessionAdapter implements StreamMuxer.Session, FrameSink, SessionListener {
+
+    private final Duplex secured;
+    private final LoopExecutor loop;
+    private final YamuxSession session;
+    private final int highWater;
+    private final CompletableFuture<Void> closeFuture = new CompletableFuture<>();
+    private final List<Consumer<@Nullable Throwable>> closeListeners = new CopyOnWriteArrayList<>();
+    /** Executor-confined. */
+    private long unsent;
+    private boolean writable = true;
+
+    YamuxSessionAdapter(Duplex secured, Direction direction, YamuxConfig config, int highWater,
+                        ScheduledExecutorService timer, Consumer<Duplex> onInboundStream) {
+        this.secured = secured;
+        this.highWater = highWater;
+        this.loop = new LoopExecutor(secured.executor(), timer);
+        this.session = new YamuxSession(direction == Direction.OUTBOUND ? YamuxSession.Role.CLIENT
+                : YamuxSession.Role.SERVER, config, loop, this,
+                stream -> onInboundStream.accept(new YamuxDuplex(stream, loop)), this);
+        loop.execute(() -> {
+            secured.setReader(new DuplexReader() {
+                @Override
+                public void onData(ByteBuffer data) {
+                    loop.run(() -> session.onInbound(data));
+                }
+
+                @Override
+                public void onEnd() {
+                    loop.run(() -> session.onTransportClosed(null));
+                }
+
+                @Override
+                public void onClose(@Nullable Throwable cause) {
+                    loop.run(() -> session.onTransportClosed(cause));
+                }
+            });
+            session.start();
+        });
+    }
+
+    // ---- FrameSink: the session's output
+
+    @Override
+    public void writeFrame(byte[] header, @Nullable ByteBuffer payload) {
+        int n = header.length + (payload == null ? 0 : payload.remaining());
+        ByteBuffer frame = ByteBuffer.allocate(n);
+        frame.put(header);
+        if (payload != null) {
+            frame.put(payload.duplicate());
+        }
+        frame.flip();
+        unsent += n;
+        if (writable && unsent > highWater) {
+            writable = false;
+            session.setTransportWritable(false);
+        }
+        secured.write(frame).whenComplete((v, e) -> loop.execute(() -> {
+            unsent -= n;
+            if (!writable && unsent <= highWater / 4) {
+                writable = true;
+                session.setTransportWritable(true);
+            }
+        }));
+    }
+
+    @Override
+    public void flush() {
+        // The secured duplex sends everything written in one executor task together.
+    }
+
+    // ---- SessionListener
+
+    @Override
+    public void onSessionClosed(YamuxSessionClosedException reason) {
+        secured.close();
+        boolean clean = reason.reason() == YamuxSessionClosedException.Reason.LOCAL_CLOSE
+                || (reason.reason() == YamuxSessionClosedException.Reason.TRANSPORT_CLOSED && reason.getCause() == null)
+                || (reason.reason() == YamuxSessionClosedException.Reason.REMOTE_GO_AWAY && reason.goAwayCode() == 0);
+        if (clean) {
+            closeFuture.complete(null);
+        } else {
+            closeFuture.completeExceptionally(reason);
+        }
+        closeListeners.forEach(l -> l.accept(clean ? null : reason));
+    }
+
+    // ---- StreamMuxer.Session
+
+    @Override
+    public CompletionStage<Duplex> openStream() {
+        return session.openStream().thenApply(s -> new YamuxDuplex(s, loop));
+    }
+
+    @Override
+    public int streamCount() {
+        return session.streamCount();
+    }
+
+    @Override
+    public void close() {
+        session.close();
+    }
+
+    @Override
+    public boolean isOpen() {
+        return !session.isClosed();
+    }
+
+    @Override
+    public CompletionStage<Void> closeFuture() {
+        return closeFuture;
+    }
+
+    @Override
+    public void onClose(Consumer<@Nullable Throwable> listener) {
+        closeListeners.add(listener);
+        closeFuture.whenComplete((v, e) -> {
+            if (closeListeners.remove(listener)) {
+                listener.accept(e);
+            }
+        });
+    }
+}

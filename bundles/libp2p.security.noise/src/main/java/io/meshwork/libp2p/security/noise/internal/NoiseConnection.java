@@ -1,0 +1,460 @@
+package io.meshwork.libp2p.security.noise.internal;
+
+import io.meshwork.libp2p.api.crypto.PublicKey;
+import io.meshwork.libp2p.api.host.Libp2pException;
+import io.meshwork.libp2p.api.io.Duplex;
+import io.meshwork.libp2p.api.io.DuplexClosedException;
+import io.meshwork.libp2p.api.io.DuplexReader;
+import io.meshwork.libp2p.api.io.WriteQueueFullException;
+import io.meshwork.libp2p.api.peer.PeerId;
+import io.meshwork.libp2p.api.spi.SecureChannel;
+import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One Noise-secured connection: runs the handshake over the raw duplex, then encrypts writes into length-prefixed
+ * Noise frames and decrypts what arrives.
+ *
+ * <p>Threading: confined to the raw duplex's executor. Public methods may be called from any thread; they hop onto
+ * the executor. Writes made in one executor task are encrypted and sent together at the end of that task, and
+ * their stages complete when the raw duplex has sent the frames (so socket backpressure reaches the writer).
+ */
+final class NoiseConnection implements SecureChannel.Secured, DuplexReader {
+
+    private static final Logger LOG = LoggerFactory.getLogger(NoiseConnection.class);
+    /** 2-byte length prefix + the largest frame body. */
+    private static final int MAX_WIRE_FRAME = 2 + 65535;
+
+    private final Duplex raw;
+    private final Executor executor;
+    private final int maxPendingWrite;
+    private final int maxHeldRead;
+    private final CompletableFuture<SecureChannel.Secured> handshakeDone = new CompletableFuture<>();
+    private final CompletableFuture<Void> closeFuture = new CompletableFuture<>();
+
+    // --- executor-confined state ---
+    private @Nullable LibP2pNoiseHandshake handshake;
+    private @Nullable NoiseSession session;
+    private @Nullable PeerId remotePeer;
+    private @Nullable PublicKey remoteKey;
+    private Optional<String> muxer = Optional.empty();
+
+    private byte[] in = new byte[16 * 1024];
+    private int inLen;
+
+    private @Nullable DuplexReader reader;
+    private boolean paused;
+    private final ArrayDeque<byte[]> held = new ArrayDeque<>();
+    private long heldBytes;
+    private boolean rawPausedByUs;
+    private boolean endPending;
+
+    private final ArrayDeque<PendingWrite> pending = new ArrayDeque<>();
+    private long pendingBytes;
+    private boolean flushScheduled;
+    private boolean writeClosed;
+    private boolean closed;
+
+    private record PendingWrite(ByteBuffer data, CompletableFuture<Void> done) {
+    }
+
+    NoiseConnection(Duplex raw, LibP2pNoiseHandshake handshake, int maxPendingWrite, int maxHeldRead) {
+        this.raw = raw;
+        this.executor = raw.executor();
+        this.handshake = handshake;
+        this.maxPendingWrite = maxPendingWrite;
+        this.maxHeldRead = maxHeldRead;
+    }
+
+    CompletionStage<SecureChannel.Secured> start() {
+        executor.execute(() -> {
+            raw.setReader(this);
+            try {
+                LibP2pNoiseHandshake hs = handshake;
+                if (hs != null) {
+                    hs.start().ifPresent(this::sendHandshakeMessage);
+                }
+            } catch (NoiseException | RuntimeException e) {
+                failHandshake(e);
+            }
+        });
+        return handshakeDone;
+    }
+
+    // ---------------------------------------------------------------- raw reader
+
+    @Override
+    public void onData(ByteBuffer data) {
+        int n = data.remaining();
+        ensureCapacity(inLen + n);
+        data.get(in, inLen, n);
+        inLen += n;
+        int off = 0;
+        try {
+            while (inLen - off >= 2) {
+                int len = NoiseFramer.readLength(in, off);
+                if (inLen - off < 2 + len) {
+                    break;
+                }
+                byte[] body = new byte[len];
+                System.arraycopy(in, off + 2, body, 0, len);
+                off += 2 + len;
+                if (handshake != null) {
+                    onHandshakeMessage(body);
+                    if (closed) {
+                        return;
+                    }
+                } else {
+                    NoiseSession s = session;
+                    if (s == null || closed) {
+                        return;
+                    }
+                    deliver(s.decrypt(body));
+                }
+            }
+        } catch (NoiseException e) {
+            if (handshake != null) {
+                failHandshake(e);
+            } else {
+                LOG.warn("Closing Noise connection: {}", e.getMessage());
+                fail(new Libp2pException("Noise: " + e.getMessage(), e));
+            }
+            return;
+        } finally {
+            if (off > 0 && !closed) {
+                System.arraycopy(in, off, in, 0, inLen - off);
+                inLen -= off;
+            }
+        }
+    }
+
+    private void ensureCapacity(int needed) {
+        if (needed > in.length) {
+            int size = Math.max(needed, Math.min(in.length * 2, Math.max(needed, MAX_WIRE_FRAME * 2)));
+            byte[] bigger = new byte[size];
+            System.arraycopy(in, 0, bigger, 0, inLen);
+            in = bigger;
+        }
+    }
+
+    private void onHandshakeMessage(byte[] body) throws NoiseException {
+        LibP2pNoiseHandshake hs = handshake;
+        if (hs == null) {
+            return;
+        }
+        LibP2pNoiseHandshake.Step step = hs.onMessage(body);
+        step.outbound().ifPresent(this::sendHandshakeMessage);
+        if (step.completion().isPresent()) {
+            LibP2pNoiseHandshake.Completion c = step.completion().get();
+            handshake = null;
+            session = c.session();
+            remotePeer = c.remotePeerId();
+            remoteKey = c.remoteIdentityKey();
+            muxer = c.muxer();
+            handshakeDone.complete(this);
+        }
+    }
+
+    private void sendHandshakeMessage(byte[] body) {
+        raw.write(ByteBuffer.wrap(NoiseFramer.frame(body)));
+    }
+
+    private void failHandshake(Exception e) {
+        closed = true;
+        handshakeDone.completeExceptionally(new Libp2pException("Noise handshake failed: " + e.getMessage(), e));
+        closeFuture.completeExceptionally(e);
+        raw.reset();
+    }
+
+    private void deliver(byte[] plain) {
+        if (plain.length == 0) {
+            return;
+        }
+        DuplexReader r = reader;
+        if (r != null && !paused && held.isEmpty()) {
+            dispatch(r, plain);
+            return;
+        }
+        held.add(plain);
+        heldBytes += plain.length;
+        if (heldBytes > maxHeldRead && !rawPausedByUs) {
+            rawPausedByUs = true;
+            raw.pauseReading();
+        }
+    }
+
+    private void dispatch(DuplexReader r, byte[] plain) {
+        try {
+            r.onData(ByteBuffer.wrap(plain));
+        } catch (RuntimeException e) {
+            LOG.warn("Reader of a Noise connection to {} failed; resetting it", remotePeer, e);
+            reset();
+        }
+    }
+
+    private void drainHeld() {
+        while (!held.isEmpty() && reader != null && !paused && !closed) {
+            byte[] plain = held.poll();
+            heldBytes -= plain.length;
+            dispatch(reader, plain);
+        }
+        if (held.isEmpty() && endPending && reader != null && !paused) {
+            endPending = false;
+            reader.onEnd();
+        }
+        if (rawPausedByUs && heldBytes <= maxHeldRead / 2 && !paused) {
+            rawPausedByUs = false;
+            raw.resumeReading();
+        }
+    }
+
+    @Override
+    public void onEnd() {
+        if (handshake != null) {
+            failHandshake(new DuplexClosedException("connection closed during the Noise handshake"));
+            return;
+        }
+        endPending = true;
+        drainHeld();
+    }
+
+    @Override
+    public void onClose(@Nullable Throwable cause) {
+        if (handshake != null && !handshakeDone.isDone()) {
+            failHandshake(cause instanceof Exception e ? e
+                    : new DuplexClosedException("connection closed during the Noise handshake"));
+            return;
+        }
+        finish(cause);
+    }
+
+    // ---------------------------------------------------------------- Duplex
+
+    @Override
+    public Executor executor() {
+        return executor;
+    }
+
+    @Override
+    public PeerId remotePeer() {
+        PeerId p = remotePeer;
+        if (p == null) {
+            throw new IllegalStateException("handshake not complete");
+        }
+        return p;
+    }
+
+    @Override
+    public PublicKey remotePublicKey() {
+        PublicKey k = remoteKey;
+        if (k == null) {
+            throw new IllegalStateException("handshake not complete");
+        }
+        return k;
+    }
+
+    @Override
+    public Optional<String> muxer() {
+        return muxer;
+    }
+
+    @Override
+    public CompletionStage<Void> write(ByteBuffer data) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        onLoop(() -> {
+            if (closed || writeClosed) {
+                done.completeExceptionally(new DuplexClosedException("Noise connection is closed for writing"));
+                return;
+            }
+            int n = data.remaining();
+            if (pendingBytes + n > maxPendingWrite) {
+                done.completeExceptionally(new WriteQueueFullException("Noise write queue full: " + pendingBytes
+                        + " bytes pending, limit " + maxPendingWrite + "; wait for earlier writes to complete"));
+                return;
+            }
+            pending.add(new PendingWrite(data, done));
+            pendingBytes += n;
+            if (!flushScheduled) {
+                flushScheduled = true;
+                executor.execute(this::flush);
+            }
+        });
+        return done;
+    }
+
+    /** Encrypts everything pending into Noise frames and hands them to the raw duplex in one write. */
+    private void flush() {
+        flushScheduled = false;
+        if (pending.isEmpty() || closed) {
+            return;
+        }
+        NoiseSession s = session;
+        if (s == null) {
+            return;
+        }
+        int total = (int) pendingBytes;
+        byte[] plain = new byte[total];
+        List<CompletableFuture<Void>> batch = new ArrayList<>(pending.size());
+        int off = 0;
+        for (PendingWrite w : pending) {
+            int n = w.data().remaining();
+            w.data().get(plain, off, n);
+            off += n;
+            batch.add(w.done());
+        }
+        pending.clear();
+        pendingBytes = 0;
+        try {
+            byte[] wire = NoiseFramer.encrypt(s, plain, 0, total);
+            raw.write(ByteBuffer.wrap(wire)).whenComplete((v, e) -> {
+                for (CompletableFuture<Void> f : batch) {
+                    if (e == null) {
+                        f.complete(null);
+                    } else {
+                        f.completeExceptionally(e);
+                    }
+                }
+            });
+        } catch (NoiseException e) {
+            batch.forEach(f -> f.completeExceptionally(e));
+            fail(new Libp2pException("Noise encryption failed: " + e.getMessage(), e));
+        }
+    }
+
+    @Override
+    public CompletionStage<Void> closeWrite() {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        onLoop(() -> {
+            if (writeClosed || closed) {
+                done.complete(null);
+                return;
+            }
+            flush();
+            writeClosed = true;
+            raw.closeWrite().whenComplete((v, e) -> {
+                if (e == null) {
+                    done.complete(null);
+                } else {
+                    done.completeExceptionally(e);
+                }
+            });
+        });
+        return done;
+    }
+
+    @Override
+    public void reset() {
+        onLoop(() -> {
+            if (!closed) {
+                raw.reset();
+                finish(new DuplexClosedException("Noise connection reset locally"));
+            }
+        });
+    }
+
+    @Override
+    public void close() {
+        onLoop(() -> {
+            if (!closed) {
+                flush();
+                raw.close();
+            }
+        });
+    }
+
+    @Override
+    public void setReader(DuplexReader newReader) {
+        onLoop(() -> {
+            reader = newReader;
+            drainHeld();
+        });
+    }
+
+    @Override
+    public void pauseReading() {
+        onLoop(() -> {
+            if (!paused) {
+                paused = true;
+                if (!rawPausedByUs) {
+                    rawPausedByUs = true;
+                    raw.pauseReading();
+                }
+            }
+        });
+    }
+
+    @Override
+    public void resumeReading() {
+        onLoop(() -> {
+            if (paused) {
+                paused = false;
+                drainHeld();
+                if (rawPausedByUs && heldBytes <= maxHeldRead / 2) {
+                    rawPausedByUs = false;
+                    raw.resumeReading();
+                }
+            }
+        });
+    }
+
+    @Override
+    public boolean isOpen() {
+        return !closeFuture.isDone();
+    }
+
+    @Override
+    public CompletionStage<Void> closeFuture() {
+        return closeFuture;
+    }
+
+    // ---------------------------------------------------------------- internals
+
+    private void onLoop(Runnable task) {
+        executor.execute(task);
+    }
+
+    private void fail(Throwable cause) {
+        if (!closed) {
+            raw.reset();
+            finish(cause);
+        }
+    }
+
+    private void finish(@Nullable Throwable cause) {
+        if (closed && closeFuture.isDone()) {
+            return;
+        }
+        closed = true;
+        DuplexClosedException ex = new DuplexClosedException("Noise connection closed", cause);
+        for (PendingWrite w : pending) {
+            w.done().completeExceptionally(ex);
+        }
+        pending.clear();
+        pendingBytes = 0;
+        held.clear();
+        heldBytes = 0;
+        if (cause == null) {
+            closeFuture.complete(null);
+        } else {
+            closeFuture.completeExceptionally(cause);
+        }
+        DuplexReader r = reader;
+        if (r != null) {
+            r.onClose(cause);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "NoiseConnection[" + remotePeer + "]";
+    }
+}
