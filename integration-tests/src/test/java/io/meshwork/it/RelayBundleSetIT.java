@@ -6,7 +6,6 @@ import static org.junit.Assert.assertNotNull;
 import static org.junit.Assert.assertNull;
 import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
-import static org.ops4j.pax.exam.CoreOptions.bundle;
 import static org.ops4j.pax.exam.CoreOptions.cleanCaches;
 import static org.ops4j.pax.exam.CoreOptions.frameworkProperty;
 import static org.ops4j.pax.exam.CoreOptions.junitBundles;
@@ -15,7 +14,6 @@ import static org.ops4j.pax.exam.CoreOptions.systemProperty;
 
 import io.meshwork.libp2p.api.HostIdentity;
 import io.meshwork.libp2p.api.peer.PeerId;
-import java.io.File;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -63,10 +61,8 @@ public class RelayBundleSetIT {
         Path data = Files.createTempDirectory(work, "relay-pax-");
         Files.createDirectories(data.resolve("plugins"));
         List<Option> opts = new ArrayList<>();
-        for (File f : RunBundles.files(Path.of(System.getProperty("it.relay.bndrun")),
-                Path.of(System.getProperty("it.bundles")), PROVIDED_BY_PAX)) {
-            opts.add(bundle(f.toURI().toString()));
-        }
+        opts.addAll(RunBundles.options(Path.of(System.getProperty("it.relay.bndrun")),
+                Path.of(System.getProperty("it.bundles"))));
         opts.add(junitBundles());
         opts.add(cleanCaches());
         opts.add(frameworkProperty("meshwork.data").value(data.toString()));

@@ -63,6 +63,25 @@ final class RunBundles {
         return out;
     }
 
+    /** True for fragment bundles, which are attached to their host rather than started. */
+    static boolean isFragment(File jar) {
+        try (JarFile jf = new JarFile(jar)) {
+            return jf.getManifest().getMainAttributes().getValue("Fragment-Host") != null;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Pax Exam options installing the run bundles of {@code bndrun}: started, fragments only installed. */
+    static java.util.List<org.ops4j.pax.exam.Option> options(Path bndrun, Path bundleDir) {
+        java.util.List<org.ops4j.pax.exam.Option> out = new ArrayList<>();
+        for (File f : files(bndrun, bundleDir, List.of())) {
+            org.ops4j.pax.exam.options.UrlProvisionOption o = org.ops4j.pax.exam.CoreOptions.bundle(f.toURI().toString());
+            out.add(isFragment(f) ? o.noStart() : o);
+        }
+        return out;
+    }
+
     /** Files for the run bundles of {@code bndrun}, skipping those the test framework provides itself. */
     static List<File> files(Path bndrun, Path bundleDir, List<String> skip) {
         Map<String, File> byBsn = new HashMap<>();

@@ -110,7 +110,12 @@ class RuntimeJarsIT {
     private static Path newDataDir(String prefix) throws IOException {
         Path work = Path.of(System.getProperty("it.work"));
         Files.createDirectories(work);
-        return Files.createTempDirectory(work, prefix + "-");
+        Path data = Files.createTempDirectory(work, prefix + "-");
+        // Tests listen on loopback only, on a free port (the relay's default is port 4001 on every interface).
+        Files.createDirectories(data.resolve("conf"));
+        Files.writeString(data.resolve("conf").resolve("io.meshwork.libp2p.core.cfg"),
+                "listen.addresses = /ip4/127.0.0.1/tcp/0\n");
+        return data;
     }
 
     /** Starts the jar, waits for {@code pattern}, stops the process gracefully, returns group 1. */

@@ -8,8 +8,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Tells the operator, once the relay's identity is known, what to give its users: the Peer ID (and, once the
- * transport bundles exist, the dialable addresses). Stateless after activation.
+ * Tells the operator, once the relay's identity is known, what to give its users: the Peer ID; the host prints the
+ * dialable addresses as it opens its listeners. Stateless after activation.
  */
 @Component(immediate = true)
 public final class RelayBanner {
@@ -19,7 +19,7 @@ public final class RelayBanner {
     @Activate
     public RelayBanner(@Reference HostIdentity identity) {
         LOG.info("Meshwork relay is up. Peer ID: {}", identity.peerId());
-        LOG.info("Give your users this Peer ID for their relay_address; listen addresses are printed once"
-                + " networking bundles are installed.");
+        LOG.info("Give your users one of the addresses on the 'Listening on' lines (public ones for users on"
+                + " the Internet) as their relay_address.");
     }
 }
