@@ -32,7 +32,4 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
     @AttributeDefinition(name = "Max inbound streams per connection",
             description = "Streams being negotiated or open; more are reset.")
     int max_streams_per_connection() default 1024;
-
-    @AttributeDefinition(name = "Agent version", description = "Sent in identify.")
-    String agent_version() default "meshwork/0.1.0";
 }

@@ -160,8 +160,11 @@ public final class IdentifyService implements StreamHandler, ConnectionListener 
         if (msg.agentVersion() != null) {
             store.setAgentVersion(peer, msg.agentVersion());
         }
-        if (msg.observedAddr() != null) {
-            store.addObservedAddress(msg.observedAddr());
+        Multiaddr observed = msg.observedAddr();
+        // js appends our own /p2p/<id>; the same socket address must count as one, and one naming another
+        // peer is not about us.
+        if (observed != null && observed.peerId().map(identity.peerId()::equals).orElse(true)) {
+            store.addObservedAddress(observed.withoutPeerId());
         }
         LOG.debug("{} of {}: agent {}, {} protocols, {} addresses", what, peer, msg.agentVersion(),
                 msg.protocols().size(), addrs.size());
