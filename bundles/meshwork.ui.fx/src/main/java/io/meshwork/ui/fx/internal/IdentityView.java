@@ -28,7 +28,7 @@ import org.jspecify.annotations.Nullable;
 final class IdentityView extends VBox {
 
     static final String LOADING = "Loading identity…";
-    static final String NOT_CONNECTED = "Not connected yet — networking arrives in a later version.";
+    static final String NOT_CONNECTED = "No contacts yet — contacts and chat arrive in a later version.";
     static final String COPY = "Copy";
     static final String COPIED = "Copied";
     static final Duration DEFAULT_COPIED_FEEDBACK = Duration.seconds(1.5);

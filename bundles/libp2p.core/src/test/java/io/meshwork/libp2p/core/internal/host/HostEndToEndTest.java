@@ -209,6 +209,51 @@ class HostEndToEndTest {
     }
 
     @Test
+    void badInputClosesOnlyTheOffendingConnectionAndTheNodeKeepsServing() throws Exception {
+        java.net.InetSocketAddress target = b.host.listenAddresses().get(0).toInetSocketAddress().orElseThrow();
+        java.util.Random random = new java.util.Random(1);
+        // 1: garbage instead of multistream-select
+        byte[] garbage = new byte[4096];
+        random.nextBytes(garbage);
+        assertClosedAfterSending(target, garbage);
+        // 2: a varint announcing a huge multistream message
+        assertClosedAfterSending(target, new byte[] {(byte) 0xff, (byte) 0xff, (byte) 0xff, 0x7f});
+        // 3: valid multistream-select for /noise, then a Noise message too short to be one
+        ByteBuffer ms = io.meshwork.libp2p.core.internal.multistream.MultistreamCodec
+                .encode("/multistream/1.0.0", "/noise");
+        byte[] prefix = new byte[ms.remaining()];
+        ms.get(prefix);
+        byte[] badNoise = java.util.Arrays.copyOf(prefix, prefix.length + 7);
+        badNoise[prefix.length + 1] = 5; // length 5, then 5 bytes: not an X25519 key
+        assertClosedAfterSending(target, badNoise);
+        // the node still serves everyone else
+        connect(a, b);
+        Ping ping = new Ping(await(a.host.newStream(b.host.peerId(), List.of(Ping.PROTOCOL))), new SecureRandom());
+        ping.ping().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        ping.close();
+    }
+
+    /** Sends {@code bytes} on a raw socket and expects the node to close it well before its 15 s upgrade timeout. */
+    private static void assertClosedAfterSending(java.net.InetSocketAddress target, byte[] bytes) throws Exception {
+        try (java.net.Socket socket = new java.net.Socket()) {
+            socket.connect(target, 5_000);
+            socket.setSoTimeout(8_000);
+            socket.getOutputStream().write(bytes);
+            socket.getOutputStream().flush();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(8);
+            try {
+                while (socket.getInputStream().read() != -1) {
+                    assertTrue(System.nanoTime() < deadline, "node kept the connection open");
+                }
+            } catch (java.net.SocketException reset) {
+                // a reset is a close too
+            } catch (java.net.SocketTimeoutException e) {
+                throw new AssertionError("the node did not close a connection that sent bad input", e);
+            }
+        }
+    }
+
+    @Test
     void deduplicatesConcurrentDialsToOnePeer() throws Exception {
         CompletableFuture<Connection> one = a.host.connect(b.address()).toCompletableFuture();
         CompletableFuture<Connection> two = a.host.connect(b.address()).toCompletableFuture();
