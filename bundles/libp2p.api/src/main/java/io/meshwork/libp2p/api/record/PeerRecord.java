@@ -1,5 +1,6 @@
 package io.meshwork.libp2p.api.record;
 
+import io.meshwork.libp2p.api.codec.Protobuf;
 import io.meshwork.libp2p.api.codec.MalformedDataException;
 import io.meshwork.libp2p.api.crypto.PrivateKey;
 import io.meshwork.libp2p.api.crypto.PublicKey;

@@ -1,5 +1,6 @@
 package io.meshwork.libp2p.core.internal.identify;
 
+import io.meshwork.libp2p.api.codec.Protobuf;
 import io.meshwork.libp2p.api.codec.MalformedDataException;
 import io.meshwork.libp2p.api.crypto.PublicKey;
 import io.meshwork.libp2p.api.multiaddr.Multiaddr;

@@ -1,22 +1,20 @@
-package io.meshwork.libp2p.core.internal.identify;
+package io.meshwork.libp2p.api.codec;
 
-import io.meshwork.libp2p.api.codec.MalformedDataException;
 import java.io.ByteArrayOutputStream;
 import java.util.Arrays;
 
 /**
- * The little of the protobuf wire format identify needs, hand-coded so the bundle needs no protobuf runtime (the
- * rules of the API bundle's record codec). The writer is deterministic (fields in the order the caller writes
- * them, minimal varints); the reader rejects what no honest encoder produces (non-minimal or overlong varints,
- * group wire types, field 0, truncation) and skips unknown fields of the other wire types. Not thread-safe; one
- * instance per message.
+ * The little of the protobuf wire format libp2p's small messages need (keys, records, identify...), hand-coded
+ * so the bundles need no protobuf runtime. The writer is deterministic (fields in the order the caller writes them, minimal varints); the
+ * reader rejects what no honest encoder produces (non-minimal or overlong varints, group wire types, field 0,
+ * truncation) and skips unknown fields of the other wire types. Not thread-safe; one instance per message.
  */
-final class Protobuf {
+public final class Protobuf {
 
-    static final int VARINT = 0;
-    static final int FIXED64 = 1;
-    static final int LEN = 2;
-    static final int FIXED32 = 5;
+    public static final int VARINT = 0;
+    public static final int FIXED64 = 1;
+    public static final int LEN = 2;
+    public static final int FIXED32 = 5;
 
     private static final int MAX_VARINT_LENGTH = 10;
 
@@ -24,13 +22,20 @@ final class Protobuf {
     }
 
     /** Appends fields to a growing array. */
-    static final class Writer {
+    public static final class Writer {
         private final ByteArrayOutputStream out = new ByteArrayOutputStream();
 
-        Writer bytes(int field, byte[] value) {
+        public Writer bytes(int field, byte[] value) {
             varint(((long) field << 3) | LEN);
             varint(value.length);
             out.writeBytes(value);
+            return this;
+        }
+
+        /** Writes {@code value} as an unsigned 64-bit integer (negative longs stand for values of 2^63 and up). */
+        public Writer uint64(int field, long value) {
+            varint(((long) field << 3) | VARINT);
+            varint(value);
             return this;
         }
 
@@ -43,13 +48,13 @@ final class Protobuf {
             out.write((int) rest);
         }
 
-        byte[] toByteArray() {
+        public byte[] toByteArray() {
             return out.toByteArray();
         }
     }
 
     /** Reads the fields of one message in order. */
-    static final class Reader {
+    public static final class Reader {
         private final byte[] in;
         private final String message;
         private int offset;
@@ -57,17 +62,18 @@ final class Protobuf {
         private int field;
 
         /** @param message the message name used in error texts, e.g. "Envelope" */
-        Reader(byte[] in, String message) {
+        /** Reads {@code in}; {@code message} names the message in error messages. */
+        public Reader(byte[] in, String message) {
             this.in = in;
             this.message = message;
         }
 
-        boolean hasNext() {
+        public boolean hasNext() {
             return offset < in.length;
         }
 
         /** Reads the next tag and returns its field number; {@link #wireType()} tells how to read the value. */
-        int next() {
+        public int next() {
             int start = offset;
             long tag = varint();
             long number = tag >>> 3;
@@ -79,12 +85,12 @@ final class Protobuf {
             return field;
         }
 
-        int wireType() {
+        public int wireType() {
             return wireType;
         }
 
         /** Reads a length-delimited value of at most {@code maxLength} bytes. */
-        byte[] bytes(int maxLength) {
+        public byte[] bytes(int maxLength) {
             expect(LEN);
             int start = offset;
             long length = varint();
@@ -101,8 +107,14 @@ final class Protobuf {
             return value;
         }
 
+        /** Reads an unsigned 64-bit varint value (values of 2^63 and up come back negative). */
+        public long uint64() {
+            expect(VARINT);
+            return varint();
+        }
+
         /** Skips the value of the field just read. */
-        void skip() {
+        public void skip() {
             int start = offset;
             switch (wireType) {
                 case VARINT:
@@ -165,7 +177,8 @@ final class Protobuf {
             throw malformed("varint at offset " + start + " is longer than " + MAX_VARINT_LENGTH + " bytes");
         }
 
-        MalformedDataException malformed(String what) {
+        /** An error about this message, for callers that validate field contents. */
+        public MalformedDataException malformed(String what) {
             return new MalformedDataException(message + " protobuf: " + what);
         }
     }
