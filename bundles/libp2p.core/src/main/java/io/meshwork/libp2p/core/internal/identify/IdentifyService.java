@@ -51,6 +51,12 @@ public final class IdentifyService implements StreamHandler, ConnectionListener 
     private final HostIdentity identity;
     private final String agentVersion;
     private final AtomicLong recordSeq = new AtomicLong(System.currentTimeMillis());
+    /** What the last push (or the first identify) told peers; a push goes out when this changes. */
+    private final java.util.concurrent.atomic.AtomicReference<java.util.Set<String>> announced =
+            new java.util.concurrent.atomic.AtomicReference<>(java.util.Set.of());
+    private final java.util.concurrent.ScheduledExecutorService pushTimer;
+    private java.util.concurrent.@Nullable ScheduledFuture<?> pendingPush;
+    private volatile boolean active = true;
 
     @Activate
     public IdentifyService(@Reference Host host, @Reference HostIdentity identity, BundleContext context) {
@@ -61,6 +67,63 @@ public final class IdentifyService implements StreamHandler, ConnectionListener 
         this.host = host;
         this.identity = identity;
         this.agentVersion = agentVersion;
+        this.pushTimer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "libp2p-identify-push");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    @org.osgi.service.component.annotations.Deactivate
+    void deactivate() {
+        active = false;
+        pushTimer.shutdownNow();
+    }
+
+    /**
+     * Watches the stream handler whiteboard: when the protocols this node serves change (a bundle was installed,
+     * updated or stopped), connected peers are told with an identify push, at most once per
+     * {@value #PUSH_DELAY_MS} ms.
+     */
+    @Reference(service = StreamHandler.class, cardinality = org.osgi.service.component.annotations.ReferenceCardinality.MULTIPLE,
+            policy = org.osgi.service.component.annotations.ReferencePolicy.DYNAMIC)
+    void bindHandler(org.osgi.framework.ServiceReference<StreamHandler> ref) {
+        schedulePush();
+    }
+
+    void unbindHandler(org.osgi.framework.ServiceReference<StreamHandler> ref) {
+        schedulePush();
+    }
+
+    static final long PUSH_DELAY_MS = 500;
+
+    synchronized void schedulePush() {
+        if (!active || (pendingPush != null && !pendingPush.isDone())) {
+            return;
+        }
+        pendingPush = pushTimer.schedule(this::pushIfChanged, PUSH_DELAY_MS,
+                java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
+    /** Sends an identify push to every connected peer if the protocols changed since the last announcement. */
+    void pushIfChanged() {
+        java.util.Set<String> now = java.util.Set.copyOf(host.protocols());
+        java.util.Set<String> before = announced.getAndSet(now);
+        if (now.equals(before) || before.isEmpty()) {
+            return; // nothing new, or nothing announced yet (identify on connect tells peers)
+        }
+        for (Connection c : host.connections()) {
+            c.newStream(List.of(PUSH)).whenComplete((stream, e) -> {
+                if (e != null) {
+                    LOG.debug("Identify push to {} failed: {}", c.remotePeer(), e.getMessage());
+                    return;
+                }
+                stream.write(VarintFrames.frame(describeSelf(c).encode()));
+                stream.closeWrite();
+                stream.setReader(new VarintFrames.Reader(0, m -> stream.reset()));
+            });
+        }
+        LOG.debug("Identify push to {} peer(s): protocols now {}", host.connections().size(), now);
     }
 
     // ------------------------------------------------------------------ responding
@@ -78,6 +141,7 @@ public final class IdentifyService implements StreamHandler, ConnectionListener 
     }
 
     IdentifyMessage describeSelf(Connection connection) {
+        announced.compareAndSet(java.util.Set.of(), java.util.Set.copyOf(host.protocols()));
         List<Multiaddr> addrs = host.listenAddresses();
         byte[] record = new PeerRecord(identity.peerId(), recordSeq.incrementAndGet(), addrs)
                 .seal(identity.publicKey(), identity::sign).marshal();

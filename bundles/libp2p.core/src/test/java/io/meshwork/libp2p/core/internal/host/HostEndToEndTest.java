@@ -88,6 +88,15 @@ class HostEndToEndTest {
     }
 
     @Test
+    void pushesProtocolChangesToConnectedPeers() throws Exception {
+        connect(a, b);
+        waitUntil(() -> a.host.peerStore().protocols(b.host.peerId()).contains(SINK));
+        b.handle("/test/new/1.0.0", StreamTools.echo());
+        io.meshwork.libp2p.core.internal.identify.IdentifyAccess.pushIfChanged(b.identify);
+        waitUntil(() -> a.host.peerStore().protocols(b.host.peerId()).contains("/test/new/1.0.0"));
+    }
+
+    @Test
     void pingsBothWays() throws Exception {
         connect(a, b);
         for (TestHosts.Node[] pair : new TestHosts.Node[][] {{a, b}, {b, a}}) {

@@ -32,6 +32,7 @@ final class TestHosts implements AutoCloseable {
         final TcpTransport tcp;
         final NoiseSecureChannel noise;
         final YamuxMuxer yamux;
+        io.meshwork.libp2p.core.internal.identify.IdentifyService identify;
 
         Node(HostImpl host, TcpTransport tcp, NoiseSecureChannel noise, YamuxMuxer yamux) {
             this.host = host;
@@ -78,6 +79,7 @@ final class TestHosts implements AutoCloseable {
                 StreamHandler.ALLOW_LIMITED, "true"));
         host.bindTransport(tcp, props("tcp"));
         Node n = new Node(host, tcp, noise, yamux);
+        n.identify = identify;
         nodes.add(n);
         return n;
     }
@@ -110,6 +112,7 @@ final class TestHosts implements AutoCloseable {
     @Override
     public void close() {
         for (Node n : nodes) {
+            io.meshwork.libp2p.core.internal.identify.IdentifyAccess.stop(n.identify);
             n.host.deactivate();
             n.yamux.deactivate();
             n.noise.deactivate();

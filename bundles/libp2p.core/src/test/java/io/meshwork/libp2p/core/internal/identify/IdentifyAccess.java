@@ -12,6 +12,15 @@ public final class IdentifyAccess {
         return new IdentifyService(host, identity, agent);
     }
 
+    /** Runs the push check now (DS would schedule it when a handler comes or goes). */
+    public static void pushIfChanged(IdentifyService service) {
+        service.pushIfChanged();
+    }
+
+    public static void stop(IdentifyService service) {
+        service.deactivate();
+    }
+
     public static String[] protocols() {
         return new String[] {IdentifyService.ID, IdentifyService.PUSH};
     }
