@@ -26,6 +26,16 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
     @AttributeDefinition(name = "Max connections", description = "Inbound connections beyond this are refused.")
     int max_connections() default 1024;
 
+    @AttributeDefinition(name = "Connection low watermark", description = "Above this many connections, idle ones"
+            + " (no open streams, older than the grace period) are closed, oldest first, down to this number.")
+    int low_watermark() default 768;
+
+    @AttributeDefinition(name = "Pruning grace period (ms)", description = "New connections are never pruned.")
+    long prune_grace_ms() default 60_000;
+
+    @AttributeDefinition(name = "Pruning interval (ms)", description = "How often the watermark is checked.")
+    long prune_interval_ms() default 30_000;
+
     @AttributeDefinition(name = "Max connections per peer")
     int max_connections_per_peer() default 4;
 

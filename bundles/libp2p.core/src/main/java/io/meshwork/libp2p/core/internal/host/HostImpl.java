@@ -95,7 +95,31 @@ public final class HostImpl implements Host {
             t.setDaemon(true);
             return t;
         });
+        timer.scheduleWithFixedDelay(this::prune, config.prune_interval_ms(), config.prune_interval_ms(),
+                TimeUnit.MILLISECONDS);
         LOG.info("libp2p host {} starting", identity.peerId());
+    }
+
+    /**
+     * Connection manager: above the low watermark, closes idle connections (no open streams, past the grace
+     * period), oldest first, until the low watermark is reached. Busy connections are never pruned.
+     */
+    int prune() {
+        int excess = connections.size() - config.low_watermark();
+        if (excess <= 0 || closed) {
+            return 0;
+        }
+        java.time.Instant cutoff = java.time.Instant.now().minusMillis(config.prune_grace_ms());
+        List<ConnectionImpl> idle = connections.values().stream()
+                .filter(c -> c.trackedStreams() == 0 && c.openedAt().isBefore(cutoff))
+                .sorted(java.util.Comparator.comparing(ConnectionImpl::openedAt))
+                .limit(excess).toList();
+        idle.forEach(ConnectionImpl::close);
+        if (!idle.isEmpty()) {
+            LOG.debug("Pruned {} idle connection(s): {} open, low watermark {}", idle.size(), connections.size(),
+                    config.low_watermark());
+        }
+        return idle.size();
     }
 
     // ------------------------------------------------------------------ whiteboard

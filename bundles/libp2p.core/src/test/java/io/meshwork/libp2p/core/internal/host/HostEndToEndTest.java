@@ -263,6 +263,24 @@ class HostEndToEndTest {
     }
 
     @Test
+    void prunesIdleConnectionsAboveTheLowWatermarkButNeverBusyOnes() throws Exception {
+        TestHosts.Node hub = hosts.start(java.util.Map.of("low_watermark", 1, "prune_grace_ms", 0L));
+        hub.handle(ECHO, StreamTools.echo());
+        TestHosts.Node c = hosts.start();
+        connect(a, hub);
+        connect(c, hub);
+        waitUntil(() -> hub.host.connections().size() == 2);
+        // keep one connection busy with an open stream
+        Stream busy = await(a.host.newStream(hub.host.peerId(), List.of(ECHO)));
+        waitUntil(() -> hub.host.connections(a.host.peerId()).get(0).streams().size() >= 1);
+        waitUntil(() -> hub.host.connections(c.host.peerId()).stream().allMatch(x -> x.streams().isEmpty()));
+        assertEquals(1, hub.host.prune());
+        waitUntil(() -> hub.host.connections().size() == 1);
+        assertEquals(a.host.peerId(), hub.host.connections().get(0).remotePeer(), "the busy connection stays");
+        busy.reset();
+    }
+
+    @Test
     void deduplicatesConcurrentDialsToOnePeer() throws Exception {
         CompletableFuture<Connection> one = a.host.connect(b.address()).toCompletableFuture();
         CompletableFuture<Connection> two = a.host.connect(b.address()).toCompletableFuture();
