@@ -50,6 +50,8 @@ final class NoiseConnection implements SecureChannel.Secured, DuplexReader {
 
     private byte[] in = new byte[16 * 1024];
     private int inLen;
+    /** Decrypted frame being delivered; readers get a view valid only during onData (the Duplex contract). */
+    private final byte[] plain = new byte[65535];
 
     private @Nullable DuplexReader reader;
     private boolean paused;
@@ -105,11 +107,10 @@ final class NoiseConnection implements SecureChannel.Secured, DuplexReader {
                 if (inLen - off < 2 + len) {
                     break;
                 }
-                byte[] body = new byte[len];
-                System.arraycopy(in, off + 2, body, 0, len);
+                int bodyOff = off + 2;
                 off += 2 + len;
                 if (handshake != null) {
-                    onHandshakeMessage(body);
+                    onHandshakeMessage(java.util.Arrays.copyOfRange(in, bodyOff, bodyOff + len));
                     if (closed) {
                         return;
                     }
@@ -118,7 +119,9 @@ final class NoiseConnection implements SecureChannel.Secured, DuplexReader {
                     if (s == null || closed) {
                         return;
                     }
-                    deliver(s.decrypt(body));
+                    // Hot path: decrypt straight from the input buffer into the reusable plaintext buffer.
+                    int plainLength = s.decrypt(in, bodyOff, len, plain, 0);
+                    deliver(plain, plainLength);
                 }
             }
         } catch (NoiseException e) {
@@ -175,26 +178,28 @@ final class NoiseConnection implements SecureChannel.Secured, DuplexReader {
         raw.reset();
     }
 
-    private void deliver(byte[] plain) {
-        if (plain.length == 0) {
+    /** Hands {@code n} decrypted bytes to the reader, or holds a copy while it is absent or paused. */
+    private void deliver(byte[] buffer, int n) {
+        if (n == 0) {
             return;
         }
         DuplexReader r = reader;
         if (r != null && !paused && held.isEmpty()) {
-            dispatch(r, plain);
+            dispatch(r, ByteBuffer.wrap(buffer, 0, n));
             return;
         }
-        held.add(plain);
-        heldBytes += plain.length;
+        byte[] copy = java.util.Arrays.copyOf(buffer, n);
+        held.add(copy);
+        heldBytes += n;
         if (heldBytes > maxHeldRead && !rawPausedByUs) {
             rawPausedByUs = true;
             raw.pauseReading();
         }
     }
 
-    private void dispatch(DuplexReader r, byte[] plain) {
+    private void dispatch(DuplexReader r, ByteBuffer data) {
         try {
-            r.onData(ByteBuffer.wrap(plain));
+            r.onData(data);
         } catch (RuntimeException e) {
             LOG.warn("Reader of a Noise connection to {} failed; resetting it", remotePeer, e);
             reset();
@@ -203,9 +208,9 @@ final class NoiseConnection implements SecureChannel.Secured, DuplexReader {
 
     private void drainHeld() {
         while (!held.isEmpty() && reader != null && !paused && !closed) {
-            byte[] plain = held.poll();
-            heldBytes -= plain.length;
-            dispatch(reader, plain);
+            byte[] chunk = held.poll();
+            heldBytes -= chunk.length;
+            dispatch(reader, ByteBuffer.wrap(chunk));
         }
         if (held.isEmpty() && endPending && reader != null && !paused) {
             endPending = false;
