@@ -33,6 +33,11 @@ final class RemoteNode implements AutoCloseable {
 
     private RemoteNode(Process process) {
         this.process = process;
+        // Whatever the test framework does with its lifecycle callbacks, the process never outlives this JVM.
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
+            process.destroyForcibly();
+        }, "remote-node-reaper"));
         Thread reader = new Thread(() -> {
             try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(),
                     StandardCharsets.UTF_8))) {

@@ -1,5 +1,6 @@
 package io.meshwork.it.interop;
 
+import io.meshwork.benchmarks.system.Json;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;

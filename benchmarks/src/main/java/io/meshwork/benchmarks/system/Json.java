@@ -1,4 +1,4 @@
-package io.meshwork.it.interop;
+package io.meshwork.benchmarks.system;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -7,9 +7,10 @@ import java.util.Map;
 
 /**
  * Just enough JSON for the line protocol with the node peer: objects become {@code Map<String, Object>}, arrays
- * {@code List<Object>}, numbers {@link Long} or {@link Double}, plus strings, booleans and null.
+ * {@code List<Object>}, numbers {@link Long} or {@link Double}, plus strings, booleans and null. Shared with the
+ * js-libp2p interop tests (integration-tests), which drive the same node peers.
  */
-final class Json {
+public final class Json {
 
     private final String text;
     private int pos;
@@ -18,7 +19,7 @@ final class Json {
         this.text = text;
     }
 
-    static Object parse(String text) {
+    public static Object parse(String text) {
         Json p = new Json(text);
         p.skipSpace();
         Object v = p.value();
@@ -30,7 +31,7 @@ final class Json {
     }
 
     @SuppressWarnings("unchecked")
-    static Map<String, Object> parseObject(String text) {
+    public static Map<String, Object> parseObject(String text) {
         Object v = parse(text);
         if (!(v instanceof Map)) {
             throw new IllegalArgumentException("not a JSON object: " + text);
@@ -38,7 +39,7 @@ final class Json {
         return (Map<String, Object>) v;
     }
 
-    static String write(Object value) {
+    public static String write(Object value) {
         StringBuilder sb = new StringBuilder();
         write(sb, value);
         return sb.toString();

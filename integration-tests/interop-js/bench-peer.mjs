@@ -1,0 +1,667 @@
+// A js-libp2p peer for Meshwork's system benchmark (io.meshwork.benchmarks.system.SystemBench): a variant of
+// node-peer.mjs (same start-up, same JSON-lines protocol on stdin/stdout, same test protocols) that adds two light
+// bulk protocols and commands that time from the js side, inside node, with process.hrtime.bigint().
+//
+//   node --import ./polyfill.mjs bench-peer.mjs [--listen /ip4/127.0.0.1/tcp/0]
+//
+// Protocols served, besides node-peer.mjs's echo / sink / source test protocols:
+//   /meshwork/bench/discard/1.0.0  reads until the remote half-closes, replies with the byte count (8 bytes BE),
+//                                  half-closes (sink without hashing)
+//   /meshwork/bench/blast/1.0.0    reads an 8-byte BE length N, sends N bytes (one fixed 64 KiB chunk over and over),
+//                                  half-closes (source without generating)
+// Extra commands (all times in ms, measured in node):
+//   discard   {peer, bytes}                upload bytes to the remote's discard; checks the count; ms, mbps
+//   blast     {peer, bytes}                download bytes from the remote's blast; checks the count; ms, mbps
+//   firstDial {addr, count}                count times: a fresh libp2p node (no listener), dial addr, time until
+//                                          node.dial resolves (secured + muxed), stop the node; ms[]
+//   echoRtt   {peer, size, count, warmup}  one echo stream; size-byte messages, one at a time; rtts[] (after warmup)
+//   pingNew   {peer, count, warmup}        per ping a new echo stream: open, send 32 bytes + half-close, read 32
+//                                          bytes and the end; rtts[], totalMs (of the count timed pings)
+// It refuses any non-loopback address.
+
+import { createHash, randomBytes } from 'node:crypto'
+import { createInterface } from 'node:readline'
+import { createLibp2p } from 'libp2p'
+import { tcp } from '@libp2p/tcp'
+import { noise } from '@libp2p/noise'
+import { yamux } from '@libp2p/yamux'
+import { identify } from '@libp2p/identify'
+import { ping } from '@libp2p/ping'
+import { peerIdFromString } from '@libp2p/peer-id'
+import { multiaddr } from '@multiformats/multiaddr'
+
+const ECHO = '/meshwork/test/echo/1.0.0'
+const SINK = '/meshwork/test/sink/1.0.0'
+const SOURCE = '/meshwork/test/source/1.0.0'
+const SEED = 0x2545F491
+const CHUNK = 64 * 1024
+const STREAM_LIMIT = 256
+const DISCARD = '/meshwork/bench/discard/1.0.0'
+const BLAST = '/meshwork/bench/blast/1.0.0'
+let blastChunk = null
+
+// ------------------------------------------------------------------ output
+
+function out (obj) {
+  process.stdout.write(JSON.stringify(obj) + '\n')
+}
+
+function log (...args) {
+  process.stderr.write(`[bench-peer ${new Date().toISOString()}] ${args.join(' ')}\n`)
+}
+
+function errorText (err) {
+  if (err == null) return 'unknown error'
+  const name = err.name != null && err.name !== 'Error' ? `${err.name}: ` : ''
+  return name + (err.message ?? String(err))
+}
+
+// ------------------------------------------------------------------ arguments
+
+function arg (name, fallback) {
+  const i = process.argv.indexOf(name)
+  return i >= 0 && i + 1 < process.argv.length ? process.argv[i + 1] : fallback
+}
+
+function assertLoopback (addr) {
+  const text = addr.toString()
+  if (!/^\/ip4\/127\.\d+\.\d+\.\d+\/|^\/ip6\/::1\//.test(text)) {
+    throw new Error(`refusing non-loopback address ${text}: this peer talks to loopback only`)
+  }
+}
+
+const listenAddr = arg('--listen', process.env.INTEROP_LISTEN ?? '/ip4/127.0.0.1/tcp/0')
+assertLoopback(listenAddr)
+
+// ------------------------------------------------------------------ deterministic data
+
+if (new Uint8Array(new Uint32Array([1]).buffer)[0] !== 1) {
+  throw new Error('this script assumes a little-endian platform')
+}
+
+/** The deterministic stream, in chunks; every chunk but the last is a multiple of 4 bytes long. */
+class Generator {
+  constructor (seed = SEED) {
+    this.x = seed | 0
+  }
+
+  next (n) {
+    const words = new Uint32Array(Math.ceil(n / 4))
+    let x = this.x
+    for (let i = 0; i < words.length; i++) {
+      x ^= x << 13
+      x ^= x >>> 17
+      x ^= x << 5
+      words[i] = x
+    }
+    this.x = x
+    return new Uint8Array(words.buffer, 0, n)
+  }
+}
+
+const expectedShaCache = new Map()
+
+function expectedSha (bytes) {
+  let sha = expectedShaCache.get(bytes)
+  if (sha == null) {
+    const gen = new Generator()
+    const hash = createHash('sha256')
+    for (let left = bytes; left > 0;) {
+      const n = Math.min(CHUNK, left)
+      hash.update(gen.next(n))
+      left -= n
+    }
+    sha = hash.digest('hex')
+    expectedShaCache.set(bytes, sha)
+  }
+  return sha
+}
+
+function u64 (n) {
+  const b = new Uint8Array(8)
+  new DataView(b.buffer).setBigUint64(0, BigInt(n))
+  return b
+}
+
+// ------------------------------------------------------------------ stream helpers
+
+/**
+ * Reads a libp2p 3 stream through its events. (The stream's own async iterator can miss a half-close that arrived
+ * before iteration began; 'end' plus readableEnded cannot.)
+ */
+class Reader {
+  constructor (stream) {
+    this.stream = stream
+    this.chunks = []
+    this.ended = stream.readableEnded
+    this.error = null
+    this.wake = null
+    stream.addEventListener('message', (evt) => {
+      const d = evt.data
+      this.chunks.push(d instanceof Uint8Array ? d : d.subarray())
+      this.#notify()
+    })
+    stream.addEventListener('end', () => {
+      this.ended = true
+      this.#notify()
+    })
+    stream.addEventListener('close', (evt) => {
+      if (evt.error != null) this.error = evt.error
+      this.ended = true
+      this.#notify()
+    })
+  }
+
+  #notify () {
+    const w = this.wake
+    this.wake = null
+    if (w != null) w()
+  }
+
+  /** The next chunk, or null at the end of the data. Throws if the stream was reset. */
+  async next () {
+    for (;;) {
+      if (this.chunks.length > 0) return this.chunks.shift()
+      if (this.error != null) throw this.error
+      if (this.ended) return null
+      await new Promise((resolve) => { this.wake = resolve })
+    }
+  }
+
+  async readExactly (n) {
+    const out = new Uint8Array(n)
+    let have = 0
+    while (have < n) {
+      const c = await this.next()
+      if (c == null) throw new Error(`stream ended after ${have} of ${n} bytes`)
+      const take = Math.min(n - have, c.length)
+      out.set(c.subarray(0, take), have)
+      have += take
+      if (take < c.length) this.chunks.unshift(c.subarray(take))
+    }
+    return out
+  }
+}
+
+async function send (stream, data) {
+  if (!stream.send(data)) {
+    await stream.onDrain()
+  }
+}
+
+async function sendAll (stream, data) {
+  for (let off = 0; off < data.length; off += CHUNK) {
+    await send(stream, data.subarray(off, Math.min(data.length, off + CHUNK)))
+  }
+}
+
+function withTimeout (promise, ms, what) {
+  let timer
+  return Promise.race([
+    promise,
+    new Promise((resolve, reject) => {
+      timer = setTimeout(() => reject(new Error(`${what}: timed out after ${ms} ms`)), ms)
+    })
+  ]).finally(() => clearTimeout(timer))
+}
+
+// ------------------------------------------------------------------ handlers
+
+async function handleEcho (stream) {
+  const r = new Reader(stream)
+  for (let c = await r.next(); c != null; c = await r.next()) {
+    await send(stream, c)
+  }
+  await stream.close()
+}
+
+async function handleSink (stream) {
+  const r = new Reader(stream)
+  const hash = createHash('sha256')
+  let count = 0
+  for (let c = await r.next(); c != null; c = await r.next()) {
+    hash.update(c)
+    count += c.length
+  }
+  const reply = new Uint8Array(40)
+  reply.set(u64(count), 0)
+  reply.set(hash.digest(), 8)
+  await send(stream, reply)
+  await stream.close()
+}
+
+async function handleSource (stream) {
+  const r = new Reader(stream)
+  const header = await r.readExactly(8)
+  const total = Number(new DataView(header.buffer).getBigUint64(0))
+  const gen = new Generator()
+  for (let left = total; left > 0;) {
+    const n = Math.min(CHUNK, left)
+    await send(stream, gen.next(n))
+    left -= n
+  }
+  await stream.close()
+}
+
+async function handleDiscard (stream) {
+  const r = new Reader(stream)
+  let count = 0
+  for (let c = await r.next(); c != null; c = await r.next()) {
+    count += c.length
+  }
+  await send(stream, u64(count))
+  await stream.close()
+}
+
+async function handleBlast (stream) {
+  const r = new Reader(stream)
+  const header = await r.readExactly(8)
+  const total = Number(new DataView(header.buffer).getBigUint64(0))
+  if (blastChunk == null) blastChunk = new Generator().next(CHUNK)
+  for (let left = total; left > 0;) {
+    const n = Math.min(CHUNK, left)
+    await send(stream, n === CHUNK ? blastChunk : blastChunk.subarray(0, n))
+    left -= n
+  }
+  await stream.close()
+}
+
+function guarded (name, fn) {
+  return (stream, connection) => {
+    fn(stream).catch((err) => {
+      log(`${name} handler (stream ${stream.id} from ${connection.remotePeer}) failed: ${errorText(err)}`)
+      stream.abort(err instanceof Error ? err : new Error(String(err)))
+    })
+  }
+}
+
+// ------------------------------------------------------------------ node
+
+// js-libp2p's defaults admit only 5 inbound connections per second per remote host (and 10 pending upgrades): the
+// fresh-dial measurement opens a new connection every few ms from 127.0.0.1, so the listener admits more.
+const connectionManager = { inboundConnectionThreshold: 100_000, maxIncomingPendingConnections: 1000 }
+
+const node = await createLibp2p({
+  addresses: { listen: [listenAddr] },
+  connectionManager,
+  transports: [tcp()],
+  connectionEncrypters: [noise()],
+  streamMuxers: [yamux()],
+  services: {
+    identify: identify(),
+    ping: ping()
+  }
+})
+
+const handlerOptions = { maxInboundStreams: STREAM_LIMIT, maxOutboundStreams: STREAM_LIMIT }
+await node.handle(ECHO, guarded('echo', handleEcho), handlerOptions)
+await node.handle(SINK, guarded('sink', handleSink), handlerOptions)
+await node.handle(SOURCE, guarded('source', handleSource), handlerOptions)
+await node.handle(DISCARD, guarded('discard', handleDiscard), handlerOptions)
+await node.handle(BLAST, guarded('blast', handleBlast), handlerOptions)
+
+/** The latest identify result per remote peer, and who waits for one. */
+const identified = new Map()
+const identifyWaiters = new Map()
+
+node.addEventListener('peer:identify', (evt) => {
+  const key = evt.detail.peerId.toString()
+  identified.set(key, evt.detail)
+  const waiters = identifyWaiters.get(key) ?? []
+  identifyWaiters.delete(key)
+  waiters.forEach((w) => w(evt.detail))
+})
+node.addEventListener('connection:open', (evt) => {
+  const c = evt.detail
+  out({ event: 'connection:open', peer: c.remotePeer.toString(), remoteAddr: c.remoteAddr.toString(), direction: c.direction })
+})
+node.addEventListener('connection:close', (evt) => {
+  const c = evt.detail
+  out({ event: 'connection:close', peer: c.remotePeer.toString(), remoteAddr: c.remoteAddr.toString(), direction: c.direction })
+})
+
+function waitIdentified (peer, ms) {
+  const key = peer.toString()
+  const have = identified.get(key)
+  if (have != null) return Promise.resolve(have)
+  return withTimeout(new Promise((resolve) => {
+    const list = identifyWaiters.get(key) ?? []
+    list.push(resolve)
+    identifyWaiters.set(key, list)
+  }), ms, `identify of ${key}`)
+}
+
+function describeIdentify (r) {
+  return {
+    protocols: [...r.protocols],
+    listenAddrs: r.listenAddrs.map(String),
+    observedAddr: r.observedAddr?.toString() ?? null,
+    agentVersion: r.agentVersion ?? null,
+    protocolVersion: r.protocolVersion ?? null,
+    signedPeerRecordAddrs: r.signedPeerRecord?.addresses?.map(String) ?? null
+  }
+}
+
+async function describePeerStore (peer) {
+  const p = await node.peerStore.get(peer)
+  const agent = p.metadata.get('AgentVersion')
+  return {
+    protocols: [...p.protocols],
+    addresses: p.addresses.map((a) => ({ addr: a.multiaddr.toString(), certified: a.isCertified })),
+    agentVersion: agent == null ? null : new TextDecoder().decode(agent)
+  }
+}
+
+function describeConnection (c) {
+  return {
+    id: c.id,
+    peer: c.remotePeer.toString(),
+    remoteAddr: c.remoteAddr.toString(),
+    direction: c.direction,
+    status: c.status,
+    rtt: c.rtt ?? null,
+    streams: c.streams.length,
+    opened: c.timeline.open,
+    encryption: c.encryption ?? null,
+    multiplexer: c.multiplexer ?? null
+  }
+}
+
+function requirePeer (cmd) {
+  if (typeof cmd.peer !== 'string') throw new Error('missing "peer"')
+  return peerIdFromString(cmd.peer)
+}
+
+async function openStream (peer, protocol) {
+  return node.dialProtocol(peer, protocol, { maxOutboundStreams: STREAM_LIMIT })
+}
+
+// ------------------------------------------------------------------ commands
+
+async function echoOnce (peer, size) {
+  const stream = await openStream(peer, ECHO)
+  const data = new Uint8Array(randomBytes(size))
+  const r = new Reader(stream)
+  const reading = (async () => {
+    const got = new Uint8Array(size + 1024) // room to notice surplus bytes
+    let have = 0
+    for (let c = await r.next(); c != null; c = await r.next()) {
+      if (have + c.length > got.length) throw new Error(`echo returned more than the ${size} bytes sent`)
+      got.set(c, have)
+      have += c.length
+    }
+    return got.subarray(0, have)
+  })()
+  await sendAll(stream, data)
+  await stream.close() // half-close: the echo side half-closes after echoing everything
+  const got = await reading
+  const same = got.length === data.length && Buffer.compare(Buffer.from(got), Buffer.from(data)) === 0
+  if (!same) {
+    let first = 0
+    while (first < Math.min(got.length, data.length) && got[first] === data[first]) first++
+    throw new Error(`echo mismatch on stream ${stream.id}: sent ${data.length} bytes, got ${got.length}, first difference at ${first}`)
+  }
+  return data.length
+}
+
+const commands = {
+  async dial (cmd) {
+    const ma = multiaddr(cmd.addr)
+    assertLoopback(ma)
+    const conn = await node.dial(ma)
+    const result = await waitIdentified(conn.remotePeer, 10_000)
+    return {
+      connection: describeConnection(conn),
+      identify: describeIdentify(result),
+      peerStore: await describePeerStore(conn.remotePeer)
+    }
+  },
+
+  async peerInfo (cmd) {
+    const peer = requirePeer(cmd)
+    const result = await waitIdentified(peer, cmd.timeoutMs ?? 10_000)
+    return { identify: describeIdentify(result), peerStore: await describePeerStore(peer) }
+  },
+
+  async ping (cmd) {
+    const peer = requirePeer(cmd)
+    const rtts = []
+    for (let i = 0; i < (cmd.count ?? 5); i++) {
+      rtts.push(await node.services.ping.ping(peer))
+    }
+    return { rtts }
+  },
+
+  async echo (cmd) {
+    const peer = requirePeer(cmd)
+    const streams = cmd.streams ?? 1
+    const size = cmd.size ?? 4096
+    const start = performance.now()
+    const results = await Promise.allSettled(Array.from({ length: streams }, () => echoOnce(peer, size)))
+    const failures = results.filter((r) => r.status === 'rejected').map((r) => errorText(r.reason))
+    if (failures.length > 0) {
+      throw new Error(`${failures.length} of ${streams} echo streams failed: ${failures.slice(0, 5).join('; ')}`)
+    }
+    return { streams, bytesEach: size, ms: performance.now() - start }
+  },
+
+  async sink (cmd) {
+    const peer = requirePeer(cmd)
+    const total = cmd.bytes
+    const expected = expectedSha(total)
+    const start = performance.now()
+    const stream = await openStream(peer, SINK)
+    const r = new Reader(stream)
+    const reply = r.readExactly(40)
+    reply.catch(() => {}) // awaited below; a reset must not count as unhandled meanwhile
+    const gen = new Generator()
+    for (let left = total; left > 0;) {
+      const n = Math.min(CHUNK, left)
+      await send(stream, gen.next(n))
+      left -= n
+    }
+    await stream.close()
+    const answer = await reply
+    const ms = performance.now() - start
+    const count = Number(new DataView(answer.buffer).getBigUint64(0))
+    const remoteSha = Buffer.from(answer.subarray(8)).toString('hex')
+    if (count !== total || remoteSha !== expected) {
+      throw new Error(`sink reply mismatch: sent ${total} bytes sha256 ${expected}, remote counted ${count} sha256 ${remoteSha}`)
+    }
+    return { bytes: total, sha256: expected, ms, mbps: total / 1e6 / (ms / 1000) }
+  },
+
+  async source (cmd) {
+    const peer = requirePeer(cmd)
+    const total = cmd.bytes
+    const expected = expectedSha(total)
+    const start = performance.now()
+    const stream = await openStream(peer, SOURCE)
+    const r = new Reader(stream)
+    await send(stream, u64(total))
+    await stream.close()
+    const hash = createHash('sha256')
+    let count = 0
+    for (let c = await r.next(); c != null; c = await r.next()) {
+      hash.update(c)
+      count += c.length
+    }
+    const ms = performance.now() - start
+    const sha = hash.digest('hex')
+    if (count !== total || sha !== expected) {
+      throw new Error(`source data mismatch: asked ${total} bytes sha256 ${expected}, got ${count} bytes sha256 ${sha}`)
+    }
+    return { bytes: total, sha256: sha, ms, mbps: total / 1e6 / (ms / 1000) }
+  },
+
+  async conns (cmd) {
+    const list = cmd.peer == null ? node.getConnections() : node.getConnections(peerIdFromString(cmd.peer))
+    return { connections: list.map(describeConnection) }
+  },
+
+  async exit () {
+    setTimeout(() => shutdown(0), 10)
+    return {}
+  }
+}
+
+const nowMs = () => Number(process.hrtime.bigint()) / 1e6
+
+/** One round trip of size bytes on an open echo stream (reader r). */
+async function echoRoundTrip (stream, r, data) {
+  await send(stream, data)
+  const got = await r.readExactly(data.length)
+  if (got[0] !== data[0] || got[got.length - 1] !== data[data.length - 1]) throw new Error('echo mismatch')
+}
+
+async function pingNewOnce (peer, data) {
+  const stream = await openStream(peer, ECHO)
+  const r = new Reader(stream)
+  await send(stream, data)
+  await stream.close() // half-close; the echo side half-closes after echoing
+  await r.readExactly(data.length)
+  if (await r.next() != null) throw new Error('echo sent more than asked')
+}
+
+const benchCommands = {
+  async discard (cmd) {
+    const peer = requirePeer(cmd)
+    const total = cmd.bytes
+    if (blastChunk == null) blastChunk = new Generator().next(CHUNK)
+    const start = nowMs()
+    const stream = await openStream(peer, DISCARD)
+    const r = new Reader(stream)
+    const reply = r.readExactly(8)
+    reply.catch(() => {})
+    for (let left = total; left > 0;) {
+      const n = Math.min(CHUNK, left)
+      await send(stream, n === CHUNK ? blastChunk : blastChunk.subarray(0, n))
+      left -= n
+    }
+    await stream.close()
+    const answer = await reply
+    const ms = nowMs() - start
+    const count = Number(new DataView(answer.buffer).getBigUint64(0))
+    if (count !== total) throw new Error(`discard counted ${count} of ${total} bytes`)
+    return { bytes: total, ms, mbps: total / 1e6 / (ms / 1000) }
+  },
+
+  async blast (cmd) {
+    const peer = requirePeer(cmd)
+    const total = cmd.bytes
+    const start = nowMs()
+    const stream = await openStream(peer, BLAST)
+    const r = new Reader(stream)
+    await send(stream, u64(total))
+    await stream.close()
+    let count = 0
+    for (let c = await r.next(); c != null; c = await r.next()) count += c.length
+    const ms = nowMs() - start
+    if (count !== total) throw new Error(`blast delivered ${count} of ${total} bytes`)
+    return { bytes: total, ms, mbps: total / 1e6 / (ms / 1000) }
+  },
+
+  async firstDial (cmd) {
+    const ma = multiaddr(cmd.addr)
+    assertLoopback(ma)
+    const ms = []
+    for (let i = 0; i < (cmd.count ?? 5); i++) {
+      const dialer = await createLibp2p({
+        addresses: { listen: [] },
+        transports: [tcp()],
+        connectionEncrypters: [noise()],
+        streamMuxers: [yamux()],
+        services: { identify: identify(), ping: ping() }
+      })
+      try {
+        const t0 = nowMs()
+        await dialer.dial(ma)
+        ms.push(nowMs() - t0)
+      } finally {
+        await withTimeout(dialer.stop(), 5000, 'stopping the dialer')
+      }
+    }
+    return { ms }
+  },
+
+  async echoRtt (cmd) {
+    const peer = requirePeer(cmd)
+    const size = cmd.size ?? 32
+    const stream = await openStream(peer, ECHO)
+    const r = new Reader(stream)
+    const data = new Uint8Array(randomBytes(size))
+    for (let i = 0; i < (cmd.warmup ?? 200); i++) await echoRoundTrip(stream, r, data)
+    const rtts = []
+    for (let i = 0; i < (cmd.count ?? 2000); i++) {
+      const t0 = nowMs()
+      await echoRoundTrip(stream, r, data)
+      rtts.push(nowMs() - t0)
+    }
+    await stream.close()
+    return { rtts }
+  },
+
+  async pingNew (cmd) {
+    const peer = requirePeer(cmd)
+    const data = new Uint8Array(randomBytes(32))
+    for (let i = 0; i < (cmd.warmup ?? 100); i++) await pingNewOnce(peer, data)
+    const rtts = []
+    const start = nowMs()
+    for (let i = 0; i < (cmd.count ?? 1000); i++) {
+      const t0 = nowMs()
+      await pingNewOnce(peer, data)
+      rtts.push(nowMs() - t0)
+    }
+    return { rtts, totalMs: nowMs() - start }
+  }
+}
+Object.assign(commands, benchCommands)
+
+let stopping = false
+
+async function shutdown (code) {
+  if (stopping) return
+  stopping = true
+  try {
+    await withTimeout(node.stop(), 3000, 'stopping libp2p')
+  } catch (err) {
+    log(`stop failed: ${errorText(err)}`)
+  }
+  out({ event: 'exit' })
+  process.exit(code)
+}
+
+async function run (line) {
+  let cmd
+  try {
+    cmd = JSON.parse(line)
+  } catch (err) {
+    out({ id: null, ok: false, error: `bad JSON command: ${errorText(err)}` })
+    return
+  }
+  const id = cmd.id ?? null
+  const fn = Object.hasOwn(commands, cmd.cmd) ? commands[cmd.cmd] : null
+  if (fn == null) {
+    out({ id, ok: false, error: `unknown command ${JSON.stringify(cmd.cmd)}; known: ${Object.keys(commands).join(', ')}` })
+    return
+  }
+  try {
+    const result = await withTimeout(fn(cmd), cmd.timeoutMs ?? 120_000, `command ${cmd.cmd}`)
+    out({ id, ok: true, ...result })
+  } catch (err) {
+    log(`command ${cmd.cmd} failed: ${err?.stack ?? errorText(err)}`)
+    out({ id, ok: false, error: errorText(err) })
+  }
+}
+
+process.on('unhandledRejection', (err) => log(`unhandled rejection: ${err?.stack ?? errorText(err)}`))
+process.on('SIGTERM', () => { shutdown(0) })
+process.on('SIGINT', () => { shutdown(0) })
+
+const rl = createInterface({ input: process.stdin, crlfDelay: Infinity })
+rl.on('line', (line) => {
+  if (line.trim() !== '') run(line)
+})
+rl.on('close', () => { shutdown(0) })
+
+out({ event: 'ready', peerId: node.peerId.toString(), addrs: node.getMultiaddrs().map(String) })
