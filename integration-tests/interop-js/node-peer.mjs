@@ -1,31 +1,25 @@
-// A js-libp2p peer driven by the Java interop tests (io.meshwork.it.interop.JsInteropIT).
+// A js-libp2p peer driven by Meshwork's interop tests (io.meshwork.it.interop.JsInteropIT) and system benchmark
+// (io.meshwork.benchmarks.system.SystemBench) through one JSON command per line on stdin, answers on stdout
+// (see README.md for the protocol). Listens on loopback only. Besides identify, ping and the echo / sink / source
+// test protocols it serves two light bulk protocols and commands that time from the js side, inside node, with
+// process.hrtime.bigint().
 //
 //   node --import ./polyfill.mjs node-peer.mjs [--listen /ip4/127.0.0.1/tcp/0]
 //
-// Listens on loopback only, serves identify, ping and three test protocols, and takes one JSON command per line on
-// stdin. It prints JSON lines on stdout: first {"event":"ready","peerId":...,"addrs":[...]}, then one answer per
-// command, {"id":<the command's id>,"ok":true,...} or {"id":...,"ok":false,"error":"..."}, and a few events
-// ({"event":"connection:open"|"connection:close",...}). Diagnostics go to stderr. It exits on {"cmd":"exit"} or when
-// stdin closes (its parent is gone).
-//
-// Test protocols (the Java side serves the same ids with the same behaviour):
-//   /meshwork/test/echo/1.0.0    echoes every byte; half-closes when the remote half-closes
-//   /meshwork/test/sink/1.0.0    reads until the remote half-closes, then replies with the byte count (8 bytes,
-//                                big-endian) and the SHA-256 of the data (32 bytes), and half-closes
-//   /meshwork/test/source/1.0.0  reads an 8-byte big-endian length N, sends N bytes of the deterministic stream
-//                                below, then half-closes
-// Deterministic stream: xorshift32 (x ^= x << 13; x ^= x >>> 17; x ^= x << 5) from seed 0x2545F491, each new state
-// written as 4 bytes little-endian; N bytes = the first N bytes of that sequence.
-//
-// Commands ({"id":1,"cmd":"...",...}); <peer> is a peer id string; every command answers:
-//   dial     {addr}                 connect; answer: connection + identify result of the remote + peer store view
-//   peerInfo {peer}                 the identify result (waits up to 10 s for it) + peer store view
-//   ping     {peer, count}          count pings (new stream each, as js does): rtts in ms
-//   echo     {peer, size, streams}  streams concurrent echo streams of size random bytes each; exact comparison
-//   sink     {peer, bytes}          send bytes of the deterministic stream to the remote's sink; compare its reply
-//   source   {peer, bytes}          ask the remote's source for bytes; compare with the deterministic stream
-//   conns    {peer?}                open connections (status, direction, rtt measured by the connection monitor)
-//   exit                            stop and exit
+// Protocols served, besides node-peer.mjs's echo / sink / source test protocols:
+//   /meshwork/bench/discard/1.0.0  reads until the remote half-closes, replies with the byte count (8 bytes BE),
+//                                  half-closes (sink without hashing)
+//   /meshwork/bench/blast/1.0.0    reads an 8-byte BE length N, sends N bytes (one fixed 64 KiB chunk over and over),
+//                                  half-closes (source without generating)
+// Extra commands (all times in ms, measured in node):
+//   discard   {peer, bytes}                upload bytes to the remote's discard; checks the count; ms, mbps
+//   blast     {peer, bytes}                download bytes from the remote's blast; checks the count; ms, mbps
+//   firstDial {addr, count}                count times: a fresh libp2p node (no listener), dial addr, time until
+//                                          node.dial resolves (secured + muxed), stop the node; ms[]
+//   echoRtt   {peer, size, count, warmup}  one echo stream; size-byte messages, one at a time; rtts[] (after warmup)
+//   pingNew   {peer, count, warmup}        per ping a new echo stream: open, send 32 bytes + half-close, read 32
+//                                          bytes and the end; rtts[], totalMs (of the count timed pings)
+// It refuses any non-loopback address.
 
 import { createHash, randomBytes } from 'node:crypto'
 import { createInterface } from 'node:readline'
@@ -44,6 +38,9 @@ const SOURCE = '/meshwork/test/source/1.0.0'
 const SEED = 0x2545F491
 const CHUNK = 64 * 1024
 const STREAM_LIMIT = 256
+const DISCARD = '/meshwork/bench/discard/1.0.0'
+const BLAST = '/meshwork/bench/blast/1.0.0'
+let blastChunk = null
 
 // ------------------------------------------------------------------ output
 
@@ -248,6 +245,29 @@ async function handleSource (stream) {
   await stream.close()
 }
 
+async function handleDiscard (stream) {
+  const r = new Reader(stream)
+  let count = 0
+  for (let c = await r.next(); c != null; c = await r.next()) {
+    count += c.length
+  }
+  await send(stream, u64(count))
+  await stream.close()
+}
+
+async function handleBlast (stream) {
+  const r = new Reader(stream)
+  const header = await r.readExactly(8)
+  const total = Number(new DataView(header.buffer).getBigUint64(0))
+  if (blastChunk == null) blastChunk = new Generator().next(CHUNK)
+  for (let left = total; left > 0;) {
+    const n = Math.min(CHUNK, left)
+    await send(stream, n === CHUNK ? blastChunk : blastChunk.subarray(0, n))
+    left -= n
+  }
+  await stream.close()
+}
+
 function guarded (name, fn) {
   return (stream, connection) => {
     fn(stream).catch((err) => {
@@ -259,8 +279,13 @@ function guarded (name, fn) {
 
 // ------------------------------------------------------------------ node
 
+// js-libp2p's defaults admit only 5 inbound connections per second per remote host (and 10 pending upgrades): the
+// fresh-dial measurement opens a new connection every few ms from 127.0.0.1, so the listener admits more.
+const connectionManager = { inboundConnectionThreshold: 100_000, maxIncomingPendingConnections: 1000 }
+
 const node = await createLibp2p({
   addresses: { listen: [listenAddr] },
+  connectionManager,
   transports: [tcp()],
   connectionEncrypters: [noise()],
   streamMuxers: [yamux()],
@@ -274,6 +299,8 @@ const handlerOptions = { maxInboundStreams: STREAM_LIMIT, maxOutboundStreams: ST
 await node.handle(ECHO, guarded('echo', handleEcho), handlerOptions)
 await node.handle(SINK, guarded('sink', handleSink), handlerOptions)
 await node.handle(SOURCE, guarded('source', handleSource), handlerOptions)
+await node.handle(DISCARD, guarded('discard', handleDiscard), handlerOptions)
+await node.handle(BLAST, guarded('blast', handleBlast), handlerOptions)
 
 /** The latest identify result per remote peer, and who waits for one. */
 const identified = new Map()
@@ -479,6 +506,118 @@ const commands = {
     return {}
   }
 }
+
+const nowMs = () => Number(process.hrtime.bigint()) / 1e6
+
+/** One round trip of size bytes on an open echo stream (reader r). */
+async function echoRoundTrip (stream, r, data) {
+  await send(stream, data)
+  const got = await r.readExactly(data.length)
+  if (got[0] !== data[0] || got[got.length - 1] !== data[data.length - 1]) throw new Error('echo mismatch')
+}
+
+async function pingNewOnce (peer, data) {
+  const stream = await openStream(peer, ECHO)
+  const r = new Reader(stream)
+  await send(stream, data)
+  await stream.close() // half-close; the echo side half-closes after echoing
+  await r.readExactly(data.length)
+  if (await r.next() != null) throw new Error('echo sent more than asked')
+}
+
+const benchCommands = {
+  async discard (cmd) {
+    const peer = requirePeer(cmd)
+    const total = cmd.bytes
+    if (blastChunk == null) blastChunk = new Generator().next(CHUNK)
+    const start = nowMs()
+    const stream = await openStream(peer, DISCARD)
+    const r = new Reader(stream)
+    const reply = r.readExactly(8)
+    reply.catch(() => {})
+    for (let left = total; left > 0;) {
+      const n = Math.min(CHUNK, left)
+      await send(stream, n === CHUNK ? blastChunk : blastChunk.subarray(0, n))
+      left -= n
+    }
+    await stream.close()
+    const answer = await reply
+    const ms = nowMs() - start
+    const count = Number(new DataView(answer.buffer).getBigUint64(0))
+    if (count !== total) throw new Error(`discard counted ${count} of ${total} bytes`)
+    return { bytes: total, ms, mbps: total / 1e6 / (ms / 1000) }
+  },
+
+  async blast (cmd) {
+    const peer = requirePeer(cmd)
+    const total = cmd.bytes
+    const start = nowMs()
+    const stream = await openStream(peer, BLAST)
+    const r = new Reader(stream)
+    await send(stream, u64(total))
+    await stream.close()
+    let count = 0
+    for (let c = await r.next(); c != null; c = await r.next()) count += c.length
+    const ms = nowMs() - start
+    if (count !== total) throw new Error(`blast delivered ${count} of ${total} bytes`)
+    return { bytes: total, ms, mbps: total / 1e6 / (ms / 1000) }
+  },
+
+  async firstDial (cmd) {
+    const ma = multiaddr(cmd.addr)
+    assertLoopback(ma)
+    const ms = []
+    for (let i = 0; i < (cmd.count ?? 5); i++) {
+      const dialer = await createLibp2p({
+        addresses: { listen: [] },
+        transports: [tcp()],
+        connectionEncrypters: [noise()],
+        streamMuxers: [yamux()],
+        services: { identify: identify(), ping: ping() }
+      })
+      try {
+        const t0 = nowMs()
+        await dialer.dial(ma)
+        ms.push(nowMs() - t0)
+      } finally {
+        await withTimeout(dialer.stop(), 5000, 'stopping the dialer')
+      }
+    }
+    return { ms }
+  },
+
+  async echoRtt (cmd) {
+    const peer = requirePeer(cmd)
+    const size = cmd.size ?? 32
+    const stream = await openStream(peer, ECHO)
+    const r = new Reader(stream)
+    const data = new Uint8Array(randomBytes(size))
+    for (let i = 0; i < (cmd.warmup ?? 200); i++) await echoRoundTrip(stream, r, data)
+    const rtts = []
+    for (let i = 0; i < (cmd.count ?? 2000); i++) {
+      const t0 = nowMs()
+      await echoRoundTrip(stream, r, data)
+      rtts.push(nowMs() - t0)
+    }
+    await stream.close()
+    return { rtts }
+  },
+
+  async pingNew (cmd) {
+    const peer = requirePeer(cmd)
+    const data = new Uint8Array(randomBytes(32))
+    for (let i = 0; i < (cmd.warmup ?? 100); i++) await pingNewOnce(peer, data)
+    const rtts = []
+    const start = nowMs()
+    for (let i = 0; i < (cmd.count ?? 1000); i++) {
+      const t0 = nowMs()
+      await pingNewOnce(peer, data)
+      rtts.push(nowMs() - t0)
+    }
+    return { rtts, totalMs: nowMs() - start }
+  }
+}
+Object.assign(commands, benchCommands)
 
 let stopping = false
 

@@ -16,7 +16,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.IntFunction;
 
 /**
- * The protocols both sides serve (bench-peer.mjs has the js twins) and the Java client side of every measurement.
+ * The protocols both sides serve (node-peer.mjs has the js twins) and the Java client side of every measurement.
  * Everything runs on the streams' executors (no thread hand-off per message), with at most
  * {@link #MAX_OUTSTANDING} writes of {@link #CHUNK} bytes in flight.
  *
@@ -43,7 +43,7 @@ final class BenchProtocols {
     private BenchProtocols() {
     }
 
-    /** xorshift32 from 0x2545F491, each state as 4 bytes little-endian (identical to bench-peer.mjs). */
+    /** xorshift32 from 0x2545F491, each state as 4 bytes little-endian (identical to node-peer.mjs). */
     static final class Generator {
         private int x = 0x2545F491;
 

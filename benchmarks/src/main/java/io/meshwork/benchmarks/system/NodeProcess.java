@@ -22,11 +22,11 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 /**
- * One {@code bench-peer.mjs} process (a js-libp2p peer on loopback), driven by JSON lines on its stdin; a copy of the
+ * One {@code node-peer.mjs} process (a js-libp2p peer on loopback), driven by JSON lines on its stdin; a copy of the
  * integration tests' {@code NodePeer}. {@link #close()} asks it to exit, then kills it and its descendants by PID (a
  * shutdown hook does the same if the JVM exits early).
  */
-final class NodeProcess implements AutoCloseable {
+public final class NodeProcess implements AutoCloseable {
 
     private static final int TAIL_LINES = 80;
 
@@ -37,7 +37,8 @@ final class NodeProcess implements AutoCloseable {
     private final AtomicLong ids = new AtomicLong();
     private final ArrayDeque<String> tail = new ArrayDeque<>();
     private final Thread shutdownHook;
-    final long startedNanos = System.nanoTime();
+    /** When the process was started (System.nanoTime), for elapsed-time reports. */
+    public final long startedNanos = System.nanoTime();
 
     private NodeProcess(Process process) {
         this.process = process;
@@ -55,7 +56,7 @@ final class NodeProcess implements AutoCloseable {
     }
 
     /** Starts {@code node --import ./polyfill.mjs <script>} in {@code dir} and waits for its ready line. */
-    static NodeProcess start(Path dir, String script, Duration timeout) throws IOException {
+    public static NodeProcess start(Path dir, String script, Duration timeout) throws IOException {
         ProcessBuilder pb = new ProcessBuilder("node", "--import", "./polyfill.mjs", script,
                 "--listen", "/ip4/127.0.0.1/tcp/0").directory(dir.toFile());
         NodeProcess peer = new NodeProcess(pb.start());
@@ -72,16 +73,16 @@ final class NodeProcess implements AutoCloseable {
         return peer;
     }
 
-    String peerId() {
+    public String peerId() {
         return (String) ready.join().get("peerId");
     }
 
     @SuppressWarnings("unchecked")
-    List<String> addresses() {
+    public List<String> addresses() {
         return (List<String>) ready.join().get("addrs");
     }
 
-    long pid() {
+    public long pid() {
         return process.pid();
     }
 
@@ -89,7 +90,7 @@ final class NodeProcess implements AutoCloseable {
      * Sends one command and waits for its answer; fails (with the process's output tail) on {@code ok:false}, on
      * timeout or if the process dies.
      */
-    Map<String, Object> call(String cmd, Map<String, Object> args, Duration timeout) {
+    public Map<String, Object> call(String cmd, Map<String, Object> args, Duration timeout) {
         long id = ids.incrementAndGet();
         Map<String, Object> msg = new LinkedHashMap<>();
         msg.put("id", id);
@@ -122,7 +123,7 @@ final class NodeProcess implements AutoCloseable {
     }
 
     /** The last lines the process printed (stdout and stderr, interleaved), for failure messages. */
-    String tail() {
+    public String tail() {
         StringBuilder sb = new StringBuilder("---- node peer (pid ").append(process.pid())
                 .append(process.isAlive() ? ", alive" : ", exited " + process.exitValue()).append(") output tail ----\n");
         synchronized (tail) {

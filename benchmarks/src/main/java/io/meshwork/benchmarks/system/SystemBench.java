@@ -19,7 +19,7 @@ import java.util.Map;
 /**
  * Meshwork's libp2p stack against js-libp2p, measured in one run on loopback: Java→Java, Java→js, js→Java, js→js
  * (dialer→listener). Two Java hosts live in this JVM (a listener and a dialer, one TCP event loop thread each); two
- * {@code bench-peer.mjs} node processes are the js listener and the js dialer. Java dialers are timed here, js
+ * {@code node-peer.mjs} node processes are the js listener and the js dialer. Java dialers are timed here, js
  * dialers inside node ({@code process.hrtime}).
  *
  * <pre>
@@ -107,8 +107,8 @@ public final class SystemBench {
     private void start(Path dir) throws Exception {
         javaListener = BenchPeer.start("java-listener");
         javaDialer = BenchPeer.start("java-dialer");
-        jsListener = NodeProcess.start(dir, "bench-peer.mjs", Duration.ofSeconds(60));
-        jsDialer = NodeProcess.start(dir, "bench-peer.mjs", Duration.ofSeconds(60));
+        jsListener = NodeProcess.start(dir, "node-peer.mjs", Duration.ofSeconds(60));
+        jsDialer = NodeProcess.start(dir, "node-peer.mjs", Duration.ofSeconds(60));
         log("js listener pid " + jsListener.pid() + ", js dialer pid " + jsDialer.pid());
         for (Pair p : pairs) {
             if (p.javaDialer()) {

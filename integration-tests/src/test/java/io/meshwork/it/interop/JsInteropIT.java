@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.meshwork.benchmarks.system.NodeProcess;
 import io.meshwork.libp2p.api.host.Connection;
 import io.meshwork.libp2p.api.host.PeerStore;
 import io.meshwork.libp2p.api.host.Stream;
@@ -67,7 +68,7 @@ class JsInteropIT {
     private static final Duration CALL = Duration.ofSeconds(30);
     private static final Duration BIG_CALL = Duration.ofSeconds(90);
 
-    private NodePeer js;
+    private NodeProcess js;
     private PeerId jsPeer;
     private Multiaddr jsAddress;
     private JavaPeer dialer;
@@ -90,7 +91,7 @@ class JsInteropIT {
         Path dir = interopDir();
         installDependencies(dir);
         expectedBigSha = TestProtocols.expectedSha(BIG);
-        js = NodePeer.start(dir, Duration.ofSeconds(30));
+        js = NodeProcess.start(dir, "node-peer.mjs", Duration.ofSeconds(30));
         jsPeer = PeerId.parse(js.peerId());
         jsAddress = js.addresses().stream().map(Multiaddr::parse).filter(a -> a.toString().startsWith("/ip4/127."))
                 .findFirst().orElseThrow(() -> new AssertionError("js listens on no loopback address\n" + js.tail()));
