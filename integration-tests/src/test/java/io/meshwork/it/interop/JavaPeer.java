@@ -7,7 +7,7 @@ import io.meshwork.libp2p.api.host.Host;
 import io.meshwork.libp2p.api.multiaddr.Multiaddr;
 import io.meshwork.libp2p.api.peer.PeerId;
 import io.meshwork.libp2p.core.internal.host.HostImpl;
-import io.meshwork.libp2p.core.internal.host.InteropAccess;
+import io.meshwork.libp2p.core.internal.host.BenchAccess;
 import io.meshwork.libp2p.core.internal.ping.Ping;
 import io.meshwork.libp2p.core.internal.ping.PingHandler;
 import io.meshwork.libp2p.muxer.yamux.internal.YamuxMuxer;
@@ -47,23 +47,23 @@ final class JavaPeer implements AutoCloseable {
 
     static JavaPeer start(String name) {
         HostIdentity id = identity();
-        HostImpl host = InteropAccess.newHost(id, Map.of("listen_addresses", new String[] {"/ip4/127.0.0.1/tcp/0"}));
-        InteropAccess.bindIdentify(host, id, AGENT);
-        TcpTransport tcp = new TcpTransport(InteropAccess.config(TcpConfig.class, Map.of("event_loop_threads", 1)));
-        NoiseSecureChannel noise = new NoiseSecureChannel(InteropAccess.config(NoiseConfig.class, Map.of()));
-        YamuxMuxer yamux = new YamuxMuxer(InteropAccess.config(YamuxMuxerConfig.class, Map.of()));
-        InteropAccess.bindSecureChannel(host, noise, "/noise");
-        InteropAccess.bindMuxer(host, yamux, "/yamux/1.0.0");
+        HostImpl host = BenchAccess.newHost(id, Map.of("listen_addresses", new String[] {"/ip4/127.0.0.1/tcp/0"}));
+        BenchAccess.bindIdentify(host, id, AGENT);
+        TcpTransport tcp = new TcpTransport(BenchAccess.config(TcpConfig.class, Map.of("event_loop_threads", 1)));
+        NoiseSecureChannel noise = new NoiseSecureChannel(BenchAccess.config(NoiseConfig.class, Map.of()));
+        YamuxMuxer yamux = new YamuxMuxer(BenchAccess.config(YamuxMuxerConfig.class, Map.of()));
+        BenchAccess.bindSecureChannel(host, noise, "/noise");
+        BenchAccess.bindMuxer(host, yamux, "/yamux/1.0.0");
         JavaPeer peer = new JavaPeer(name, host, tcp, noise, yamux);
         PingHandler ping = new PingHandler();
-        InteropAccess.bindHandler(host, stream -> {
+        BenchAccess.bindHandler(host, stream -> {
             peer.inboundPingStreams.incrementAndGet();
             ping.handle(stream);
         }, true, Ping.PROTOCOL);
-        InteropAccess.bindHandler(host, TestProtocols.echo(), false, TestProtocols.ECHO);
-        InteropAccess.bindHandler(host, TestProtocols.sink(), false, TestProtocols.SINK);
-        InteropAccess.bindHandler(host, TestProtocols.source(), false, TestProtocols.SOURCE);
-        InteropAccess.bindTransport(host, tcp, "tcp"); // last: starts listening with everything in place
+        BenchAccess.bindHandler(host, TestProtocols.echo(), false, TestProtocols.ECHO);
+        BenchAccess.bindHandler(host, TestProtocols.sink(), false, TestProtocols.SINK);
+        BenchAccess.bindHandler(host, TestProtocols.source(), false, TestProtocols.SOURCE);
+        BenchAccess.bindTransport(host, tcp, "tcp"); // last: starts listening with everything in place
         if (host.listenAddresses().isEmpty()) {
             peer.close();
             throw new IllegalStateException(name + ": the host listens nowhere");
@@ -109,7 +109,7 @@ final class JavaPeer implements AutoCloseable {
 
     @Override
     public void close() {
-        InteropAccess.deactivate(host);
+        BenchAccess.deactivate(host);
         yamux.deactivate();
         noise.deactivate();
         tcp.deactivate();
