@@ -244,10 +244,6 @@ public final class HostImpl implements Host {
         return peerStore;
     }
 
-    PeerStoreImpl peerStoreImpl() {
-        return peerStore;
-    }
-
     // ------------------------------------------------------------------ upgrade
 
     private void onInbound(RawConnection raw) {
@@ -277,7 +273,7 @@ public final class HostImpl implements Host {
             return CompletableFuture.failedFuture(new Libp2pException(
                     "no stream muxer is installed (is the libp2p.muxer.yamux bundle active?)"));
         }
-        return negotiate(raw, direction, securityIds, "security").thenCompose(sec -> {
+        return negotiate(raw, direction, securityIds).thenCompose(sec -> {
             SecureChannel channel = security.get(sec.protocol()).orElse(null);
             if (channel == null) {
                 throw new CompletionException(new Libp2pException("security protocol " + sec.protocol()
@@ -295,7 +291,7 @@ public final class HostImpl implements Host {
         CompletionStage<Negotiation.Result> chosen = inlined.isPresent()
                 ? CompletableFuture.completedFuture(new Negotiation.Result(inlined.get(),
                         java.nio.ByteBuffer.allocate(0)))
-                : negotiate(secured, direction, muxers.protocols(), "muxer");
+                : negotiate(secured, direction, muxers.protocols());
         return chosen.thenApply(mux -> {
             StreamMuxer muxer = muxers.get(mux.protocol()).orElseThrow(() -> new CompletionException(
                     new Libp2pException("muxer " + mux.protocol() + " went away during the upgrade")));
@@ -344,8 +340,7 @@ public final class HostImpl implements Host {
         }
     }
 
-    private CompletionStage<Negotiation.Result> negotiate(Duplex duplex, Direction direction, List<String> protocols,
-                                                         String what) {
+    private CompletionStage<Negotiation.Result> negotiate(Duplex duplex, Direction direction, List<String> protocols) {
         return direction == Direction.OUTBOUND
                 ? negotiation.initiate(duplex, protocols)
                 : negotiation.respond(duplex, protocols::contains);

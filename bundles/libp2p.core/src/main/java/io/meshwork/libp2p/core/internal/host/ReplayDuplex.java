@@ -30,10 +30,6 @@ class ReplayDuplex implements Duplex {
         return new ReplayDuplex(delegate, leftover);
     }
 
-    Duplex delegate() {
-        return delegate;
-    }
-
     @Override
     public Executor executor() {
         return delegate.executor();
