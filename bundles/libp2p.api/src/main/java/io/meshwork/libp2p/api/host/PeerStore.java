@@ -27,6 +27,19 @@ public interface PeerStore {
     /** Unexpired addresses, most recently confirmed first. */
     List<Multiaddr> addresses(PeerId peer);
 
+    /**
+     * Stores a peer's signed peer record (the marshalled envelope of a
+     * {@link io.meshwork.libp2p.api.record.PeerRecord}) and replaces the peer's addresses with the certified
+     * ones, unless the store already holds a record of that peer with an equal or higher sequence number.
+     *
+     * @return true if the record was stored; false if it was older than the stored one
+     * @throws IllegalArgumentException if the envelope is not a validly signed peer record
+     */
+    boolean addPeerRecord(byte[] signedEnvelope, Duration ttl);
+
+    /** The newest signed peer record stored for {@code peer} (the marshalled envelope), if any. */
+    Optional<byte[]> peerRecord(PeerId peer);
+
     void setPublicKey(PeerId peer, PublicKey key);
 
     Optional<PublicKey> publicKey(PeerId peer);

@@ -4,6 +4,7 @@ import io.meshwork.libp2p.api.crypto.PublicKey;
 import io.meshwork.libp2p.api.host.PeerStore;
 import io.meshwork.libp2p.api.multiaddr.Multiaddr;
 import io.meshwork.libp2p.api.peer.PeerId;
+import io.meshwork.libp2p.api.record.PeerRecord;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -35,6 +36,8 @@ final class PeerStoreImpl implements PeerStore {
         PublicKey key;
         Set<String> protocols = Set.of();
         String agent;
+        byte[] record;
+        long recordSeq = Long.MIN_VALUE;
     }
 
     PeerStoreImpl(Clock clock, int maxPeers, int maxAddressesPerPeer) {
@@ -95,6 +98,25 @@ final class PeerStoreImpl implements PeerStore {
         List<Multiaddr> out = new ArrayList<>(i.addresses.keySet());
         java.util.Collections.reverse(out); // most recently added first
         return out;
+    }
+
+    @Override
+    public synchronized boolean addPeerRecord(byte[] signedEnvelope, Duration ttl) {
+        PeerRecord record = PeerRecord.fromEnvelope(signedEnvelope);
+        Info i = info(record.peerId());
+        if (i.record != null && Long.compareUnsigned(record.seq(), i.recordSeq) <= 0) {
+            return false;
+        }
+        i.record = signedEnvelope.clone();
+        i.recordSeq = record.seq();
+        setAddresses(record.peerId(), record.addresses(), ttl);
+        return true;
+    }
+
+    @Override
+    public synchronized Optional<byte[]> peerRecord(PeerId peer) {
+        Info i = peers.get(peer);
+        return i == null || i.record == null ? Optional.empty() : Optional.of(i.record.clone());
     }
 
     @Override

@@ -211,7 +211,9 @@ public final class IdentifyService implements StreamHandler, ConnectionListener 
             try {
                 PeerRecord record = PeerRecord.fromEnvelope(signed);
                 if (record.peerId().equals(peer)) {
-                    addrs = record.addresses(); // certified addresses replace the unsigned list
+                    // certified addresses replace the unsigned list; the envelope is kept for peer exchange
+                    store.addPeerRecord(signed, ADDRESS_TTL);
+                    addrs = List.of();
                 }
             } catch (IllegalArgumentException e) {
                 LOG.debug("Ignoring the signed peer record of {}: {}", peer, e.getMessage());
