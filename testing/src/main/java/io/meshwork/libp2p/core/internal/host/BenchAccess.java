@@ -18,10 +18,9 @@ import java.util.concurrent.atomic.AtomicLong;
 
 
 /**
- * Access to the package-private parts of {@link HostImpl} for the system benchmark
- * ({@code io.meshwork.benchmarks.system.SystemBench}) and the js-libp2p interop tests, which assemble real hosts
- * outside OSGi as Declarative Services would. Lives in the host's package on the plain class path (a split package
- * there, which a class path allows).
+ * Access to the package-private parts of {@link HostImpl} for the multi-node tests of protocol bundles, the system
+ * benchmarks and the js-libp2p interop tests, which assemble real hosts outside OSGi as Declarative Services would.
+ * Lives in the host's package on the plain class path (a split package there, which a class path allows).
  */
 public final class BenchAccess {
 

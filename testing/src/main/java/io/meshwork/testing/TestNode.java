@@ -1,0 +1,125 @@
+package io.meshwork.testing;
+
+import io.meshwork.libp2p.api.HostIdentity;
+import io.meshwork.libp2p.api.crypto.PrivateKey;
+import io.meshwork.libp2p.api.crypto.PublicKey;
+import io.meshwork.libp2p.api.host.ConnectionListener;
+import io.meshwork.libp2p.api.host.StreamHandler;
+import io.meshwork.libp2p.api.multiaddr.Multiaddr;
+import io.meshwork.libp2p.api.peer.PeerId;
+import io.meshwork.libp2p.core.internal.host.BenchAccess;
+import io.meshwork.libp2p.core.internal.host.HostImpl;
+import io.meshwork.libp2p.core.internal.ping.Ping;
+import io.meshwork.libp2p.core.internal.ping.PingHandler;
+import io.meshwork.libp2p.muxer.yamux.internal.YamuxMuxer;
+import io.meshwork.libp2p.muxer.yamux.internal.YamuxMuxerConfig;
+import io.meshwork.libp2p.security.noise.internal.NoiseConfig;
+import io.meshwork.libp2p.security.noise.internal.NoiseSecureChannel;
+import io.meshwork.libp2p.transport.tcp.internal.TcpConfig;
+import io.meshwork.libp2p.transport.tcp.internal.TcpTransport;
+import java.security.SecureRandom;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A real libp2p host in this JVM, assembled as Declarative Services would: TCP on loopback (one event-loop
+ * thread), Noise, Yamux, identify and ping. Protocol bundles add their handlers and listeners with
+ * {@link #addHandler} and {@link #addConnectionListener} before calling {@link #listen()}.
+ */
+public final class TestNode implements AutoCloseable {
+
+    public final String name;
+    public final HostIdentity identity;
+    public final HostImpl host;
+    private final TcpTransport tcp;
+    private final NoiseSecureChannel noise;
+    private final YamuxMuxer yamux;
+    private boolean listening;
+
+    private TestNode(String name, HostIdentity identity, Map<String, Object> hostConfig) {
+        this.name = name;
+        this.identity = identity;
+        this.host = BenchAccess.newHost(identity, hostConfig);
+        BenchAccess.bindIdentify(host, identity, "meshwork/test");
+        this.tcp = new TcpTransport(BenchAccess.config(TcpConfig.class, Map.of("event_loop_threads", 1)));
+        this.noise = new NoiseSecureChannel(BenchAccess.config(NoiseConfig.class, Map.of()));
+        this.yamux = new YamuxMuxer(BenchAccess.config(YamuxMuxerConfig.class, Map.of()));
+        BenchAccess.bindSecureChannel(host, noise, "/noise");
+        BenchAccess.bindMuxer(host, yamux, "/yamux/1.0.0");
+        BenchAccess.bindHandler(host, new PingHandler(), true, Ping.PROTOCOL);
+    }
+
+    /** A node listening on an ephemeral loopback port, not yet listening (call {@link #listen()}). */
+    public static TestNode create(String name) {
+        return new TestNode(name, newIdentity(),
+                Map.of("listen_addresses", new String[] {"/ip4/127.0.0.1/tcp/0"}));
+    }
+
+    public TestNode addHandler(StreamHandler handler, boolean allowLimited, String... protocols) {
+        BenchAccess.bindHandler(host, handler, allowLimited, protocols);
+        return this;
+    }
+
+    public TestNode addConnectionListener(ConnectionListener listener) {
+        BenchAccess.bindConnectionListener(host, listener);
+        return this;
+    }
+
+    /** Binds the transport: the host starts listening with everything bound so far in place. */
+    public TestNode listen() {
+        if (!listening) {
+            BenchAccess.bindTransport(host, tcp, "tcp");
+            listening = true;
+            if (host.listenAddresses().isEmpty()) {
+                close();
+                throw new IllegalStateException(name + ": the host listens nowhere");
+            }
+        }
+        return this;
+    }
+
+    public PeerId peerId() {
+        return host.peerId();
+    }
+
+    /** The first loopback listen address, with {@code /p2p/<id>}. */
+    public Multiaddr address() {
+        List<Multiaddr> addrs = host.listenAddresses();
+        return addrs.stream().filter(a -> a.toString().startsWith("/ip4/127.")).findFirst().orElse(addrs.get(0))
+                .withPeerId(host.peerId());
+    }
+
+    public static HostIdentity newIdentity() {
+        PrivateKey key = PrivateKey.generateEd25519(new SecureRandom());
+        PeerId id = PeerId.fromPublicKey(key.publicKey());
+        return new HostIdentity() {
+            @Override
+            public PeerId peerId() {
+                return id;
+            }
+
+            @Override
+            public PublicKey publicKey() {
+                return key.publicKey();
+            }
+
+            @Override
+            public byte[] sign(byte[] data) {
+                return key.sign(data);
+            }
+        };
+    }
+
+    @Override
+    public void close() {
+        BenchAccess.deactivate(host);
+        yamux.deactivate();
+        noise.deactivate();
+        tcp.deactivate();
+    }
+
+    @Override
+    public String toString() {
+        return name + " " + host.peerId();
+    }
+}
