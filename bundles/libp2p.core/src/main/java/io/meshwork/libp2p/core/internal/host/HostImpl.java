@@ -38,6 +38,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import org.osgi.framework.ServiceReference;
+import org.osgi.service.component.ComponentServiceObjects;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -73,6 +75,10 @@ public final class HostImpl implements Host {
     private final Ranked<StreamMuxer> muxers = new Ranked<>(Transport.PROTOCOL);
     private final HandlerRegistry handlers = new HandlerRegistry();
     private final List<ConnectionListener> listeners = new CopyOnWriteArrayList<>();
+    private final Map<ServiceReference<StreamHandler>, Map.Entry<StreamHandler, LazyService<StreamHandler>>>
+            lazyHandlers = new ConcurrentHashMap<>();
+    private final Map<ServiceReference<ConnectionListener>,
+            Map.Entry<ConnectionListener, LazyService<ConnectionListener>>> lazyListeners = new ConcurrentHashMap<>();
     private final Map<Transport, List<Transport.Listener>> listening = new ConcurrentHashMap<>();
     private final Map<String, ConnectionImpl> connections = new ConcurrentHashMap<>();
     private final Map<PeerId, CompletableFuture<Connection>> dialing = new ConcurrentHashMap<>();
@@ -156,7 +162,45 @@ public final class HostImpl implements Host {
         muxers.remove(muxer);
     }
 
-    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    /*
+     * Stream handlers and connection listeners are bound as ComponentServiceObjects and fetched on first use (see
+     * LazyService for the circular reference this avoids). Outside OSGi, tests bind plain objects.
+     */
+    @Reference(service = StreamHandler.class, cardinality = ReferenceCardinality.MULTIPLE,
+            policy = ReferencePolicy.DYNAMIC)
+    void bindHandlerService(ComponentServiceObjects<StreamHandler> objects, Map<String, Object> props) {
+        LazyService<StreamHandler> lazy = new LazyService<>(objects);
+        StreamHandler handler = LazyService.handler(lazy);
+        lazyHandlers.put(objects.getServiceReference(), Map.entry(handler, lazy));
+        bindHandler(handler, props);
+    }
+
+    void unbindHandlerService(ComponentServiceObjects<StreamHandler> objects) {
+        Map.Entry<StreamHandler, LazyService<StreamHandler>> bound = lazyHandlers.remove(objects.getServiceReference());
+        if (bound != null) {
+            unbindHandler(bound.getKey());
+            bound.getValue().release();
+        }
+    }
+
+    @Reference(service = ConnectionListener.class, cardinality = ReferenceCardinality.MULTIPLE,
+            policy = ReferencePolicy.DYNAMIC)
+    void bindConnectionListenerService(ComponentServiceObjects<ConnectionListener> objects) {
+        LazyService<ConnectionListener> lazy = new LazyService<>(objects);
+        ConnectionListener listener = LazyService.listener(lazy);
+        lazyListeners.put(objects.getServiceReference(), Map.entry(listener, lazy));
+        bindConnectionListener(listener);
+    }
+
+    void unbindConnectionListenerService(ComponentServiceObjects<ConnectionListener> objects) {
+        Map.Entry<ConnectionListener, LazyService<ConnectionListener>> bound =
+                lazyListeners.remove(objects.getServiceReference());
+        if (bound != null) {
+            unbindConnectionListener(bound.getKey());
+            bound.getValue().release();
+        }
+    }
+
     void bindHandler(StreamHandler handler, Map<String, Object> props) {
         handlers.add(handler, props);
     }
@@ -165,7 +209,6 @@ public final class HostImpl implements Host {
         handlers.remove(handler);
     }
 
-    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
     void bindConnectionListener(ConnectionListener listener) {
         listeners.add(listener);
     }
