@@ -37,8 +37,8 @@ public record PeerScoreThresholds(double gossipThreshold, double publishThreshol
      * Thresholds matching {@link PeerScoreParams#chatDefaults()}:
      * <ul>
      *   <li>gossip −10: a few habitual behaviour penalties or a big same-IP cluster stop gossip both ways;</li>
-     *   <li>publish −50: a peer that recently sent an invalid message does not get our own messages;</li>
-     *   <li>graylist −80: one invalid message (−100) silences the peer until the penalty has decayed;</li>
+     *   <li>publish −50: a peer that recently sent two invalid messages does not get our own messages;</li>
+     *   <li>graylist −80: two invalid messages (−25 × 2² = −100) silence the peer until the penalty has decayed;</li>
      *   <li>accept PX 10: only peers that have served us for a while (or that the application vouches for, such
      *       as bootstrappers) may steer our connections;</li>
      *   <li>opportunistic graft 1: a mesh whose median peer has earned less than +1 gets better peers grafted.</li>

@@ -99,10 +99,11 @@ public record TopicScoreParams(double topicWeight,
      *       rate. Chat traffic is silent for minutes and then bursty, so any threshold either never triggers or
      *       punishes honest mesh peers during quiet periods and churns the mesh. The other P3 values are sane
      *       (threshold 1, 50 ms window, 1 min activation) for an application that enables it on a busy topic;</li>
-     *   <li>P4 −100 per invalid message squared, half-life 5 min (gone after about 35 min): one validator REJECT
-     *       pushes a peer below the graylist threshold of {@link PeerScoreThresholds#chatDefaults()} for up to
-     *       about a minute and below 0 for about half an hour. Validators must therefore answer IGNORE, not
-     *       REJECT, for what may be honest (unknown newer message versions, messages they cannot check yet).</li>
+     *   <li>P4 −25 per invalid message squared, half-life 5 min: one validator REJECT outweighs any banked
+     *       credit (the peer leaves the mesh and stops getting gossip for a while), two push it below the graylist
+     *       threshold of {@link PeerScoreThresholds#chatDefaults()} (−80). One is not enough to graylist, so an
+     *       honest relay whose validators disagree with ours once (e.g. a newer client version) keeps being
+     *       heard. Validators should still answer IGNORE, not REJECT, for what may be honest.</li>
      * </ul>
      */
     public static TopicScoreParams chatDefaults() {
@@ -114,6 +115,6 @@ public record TopicScoreParams(double topicWeight,
                 0, PeerScoreParams.decayFactor(Duration.ofMinutes(1), interval), 10, 1,
                 Duration.ofMillis(50), Duration.ofMinutes(1),
                 0, fiveMinutes,
-                -100, fiveMinutes);
+                -25, fiveMinutes);
     }
 }

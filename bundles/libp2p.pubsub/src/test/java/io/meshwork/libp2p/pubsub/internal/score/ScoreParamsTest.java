@@ -118,9 +118,13 @@ class ScoreParamsTest {
         assertEquals(null, p.withDefaultTopic(null).topicParams("room"));
     }
 
-    /** The chat defaults' promise: banked good behaviour cannot absorb even one invalid message. */
+    /**
+     * The chat defaults' promise: banked good behaviour cannot absorb even one invalid message (the peer leaves the
+     * mesh), but one message is not enough to graylist an honest relay whose validators disagree with ours once;
+     * a second one is.
+     */
     @Test
-    void withChatDefaultsOneInvalidMessageGraylistsEvenAWellBehavedPeer() {
+    void withChatDefaultsOneInvalidMessageCostsTheMeshAndTwoGraylist() {
         MutableClock clock = new MutableClock();
         PeerScore s = new PeerScore(PeerScoreParams.chatDefaults(), clock);
         PeerScoreThresholds t = PeerScoreThresholds.chatDefaults();
@@ -144,7 +148,12 @@ class ScoreParamsTest {
         MessageId bad = MessageId.wrap(new byte[] {-1});
         s.validateMessage(bad);
         s.rejectMessage(peer, bad, "room", RejectReason.VALIDATION_REJECTED);
-        assertTrue(s.score(peer) < t.graylistThreshold(), "after one invalid message: " + s.score(peer));
+        assertTrue(s.score(peer) < 0, "after one invalid message: " + s.score(peer));
+        assertTrue(s.score(peer) >= t.graylistThreshold(), "graylisted after one: " + s.score(peer));
+        MessageId bad2 = MessageId.wrap(new byte[] {-2});
+        s.validateMessage(bad2);
+        s.rejectMessage(peer, bad2, "room", RejectReason.VALIDATION_REJECTED);
+        assertTrue(s.score(peer) < t.graylistThreshold(), "after two invalid messages: " + s.score(peer));
         // forgiven within the hour
         for (int i = 0; i < 3600; i++) {
             clock.advance(Duration.ofSeconds(1));

@@ -1,0 +1,46 @@
+package io.meshwork.libp2p.pubsub.internal;
+
+import io.meshwork.libp2p.pubsub.internal.rpc.Rpc;
+import io.meshwork.libp2p.pubsub.internal.rpc.RpcCodec;
+import io.meshwork.libp2p.pubsub.internal.rpc.RpcMessage;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Encodes an RPC as one or more RPCs of at most {@code maxSize} bytes each, so no peer ever receives an RPC over
+ * the size limit: subscriptions and control first, then the messages packed greedily. A single message is never
+ * split (the maximum message size is below the maximum RPC size), so a message too large for one RPC is sent
+ * alone and the receiver's limit decides.
+ */
+final class RpcSplitter {
+
+    private RpcSplitter() {
+    }
+
+    static List<byte[]> encode(Rpc rpc, int maxSize) {
+        if (RpcCodec.encodedSize(rpc) <= maxSize) {
+            return List.of(RpcCodec.encode(rpc));
+        }
+        List<byte[]> out = new ArrayList<>();
+        Rpc head = new Rpc(rpc.subscriptions(), List.of(), rpc.control());
+        if (!head.isEmpty()) {
+            out.add(RpcCodec.encode(head));
+        }
+        List<RpcMessage> batch = new ArrayList<>();
+        int size = 0;
+        for (RpcMessage m : rpc.publish()) {
+            int field = RpcCodec.messageFieldSize(m);
+            if (!batch.isEmpty() && size + field > maxSize) {
+                out.add(RpcCodec.encode(new Rpc(List.of(), batch, null)));
+                batch = new ArrayList<>();
+                size = 0;
+            }
+            batch.add(m);
+            size += field;
+        }
+        if (!batch.isEmpty()) {
+            out.add(RpcCodec.encode(new Rpc(List.of(), batch, null)));
+        }
+        return out;
+    }
+}

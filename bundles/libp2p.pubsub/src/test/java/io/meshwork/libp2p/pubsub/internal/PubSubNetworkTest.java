@@ -1,0 +1,198 @@
+package io.meshwork.libp2p.pubsub.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import io.meshwork.libp2p.api.pubsub.PubSubMessage;
+import io.meshwork.libp2p.core.internal.host.BenchAccess;
+import io.meshwork.testing.TestNode;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** Many real nodes in one JVM (TCP on loopback, Noise, Yamux) running the pubsub component end to end. */
+class PubSubNetworkTest {
+
+    private static final String TOPIC = "meshwork/network-test";
+    private final List<Member> members = new ArrayList<>();
+
+    /** A node with pubsub and a listener that counts what arrives. */
+    static final class Member implements AutoCloseable {
+        final TestNode node;
+        final PubSubImpl pubsub;
+        final Set<Integer> received = ConcurrentHashMap.newKeySet();
+        final AtomicInteger deliveries = new AtomicInteger();
+        boolean alive = true;
+
+        Member(String name, Map<String, Object> config) {
+            node = TestNode.create(name);
+            pubsub = new PubSubImpl(node.host, node.identity, BenchAccess.config(PubSubConfig.class, config));
+            node.addHandler(pubsub, true, PubSubImpl.PROTOCOLS).addConnectionListener(pubsub).listen();
+        }
+
+        void subscribe() {
+            pubsub.subscribe(TOPIC, this::onMessage);
+        }
+
+        private void onMessage(PubSubMessage m) {
+            deliveries.incrementAndGet();
+            received.add(ByteBuffer.wrap(m.data()).getInt());
+        }
+
+        @Override
+        public void close() {
+            alive = false;
+            pubsub.close();
+            node.close();
+        }
+    }
+
+    @AfterEach
+    void stopAll() {
+        for (Member m : members) {
+            if (m.alive) {
+                m.close();
+            }
+        }
+    }
+
+    private static void await(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
+        await(() -> what, timeout, condition);
+    }
+
+    private static void await(java.util.function.Supplier<String> what, Duration timeout, BooleanSupplier condition)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                fail("timed out after " + timeout + " waiting for: " + what.get());
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    private static boolean connectedWithout(Map<Integer, Set<Integer>> edges, int n, Set<Integer> removed) {
+        int start = -1;
+        for (int i = 0; i < n; i++) {
+            if (!removed.contains(i)) {
+                start = i;
+                break;
+            }
+        }
+        Set<Integer> seen = new HashSet<>(List.of(start));
+        ArrayDeque<Integer> todo = new ArrayDeque<>(List.of(start));
+        while (!todo.isEmpty()) {
+            for (int next : edges.get(todo.poll())) {
+                if (!removed.contains(next) && seen.add(next)) {
+                    todo.add(next);
+                }
+            }
+        }
+        return seen.size() == n - removed.size();
+    }
+
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void twentyNodesDeliverEveryMessageExactlyOnceEvenWhenFiveDie() throws Exception {
+        int n = 20;
+        Random random = new Random(42);
+        Map<String, Object> config = Map.of("heartbeat_interval_ms", 200L);
+        for (int i = 0; i < n; i++) {
+            members.add(new Member("node" + i, config));
+        }
+        // random connected topology: a random tree plus random extra edges (average degree about 6)
+        Map<Integer, Set<Integer>> edges = new HashMap<>();
+        for (int i = 0; i < n; i++) {
+            edges.put(i, new HashSet<>());
+        }
+        for (int i = 1; i < n; i++) {
+            int j = random.nextInt(i);
+            edges.get(i).add(j);
+            edges.get(j).add(i);
+        }
+        for (int k = 0; k < 2 * n; k++) {
+            int a = random.nextInt(n);
+            int b = random.nextInt(n);
+            if (a != b) {
+                edges.get(a).add(b);
+                edges.get(b).add(a);
+            }
+        }
+        // five victims whose loss keeps the survivors connected; they forward but do not publish
+        Set<Integer> victims;
+        do {
+            victims = new HashSet<>();
+            while (victims.size() < 5) {
+                victims.add(random.nextInt(n));
+            }
+        } while (!connectedWithout(edges, n, victims));
+
+        members.forEach(Member::subscribe);
+        for (int a = 0; a < n; a++) {
+            for (int b : edges.get(a)) {
+                if (a < b) {
+                    members.get(a).node.host.connect(members.get(b).node.address()).toCompletableFuture()
+                            .get(10, TimeUnit.SECONDS);
+                }
+            }
+        }
+        await("every node sees its neighbours on the topic", Duration.ofSeconds(20), () -> {
+            for (int a = 0; a < n; a++) {
+                if (members.get(a).pubsub.peers(TOPIC).size() < edges.get(a).size()) {
+                    return false;
+                }
+            }
+            return true;
+        });
+
+        List<Integer> publishers = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            if (!victims.contains(i)) {
+                publishers.add(i);
+            }
+        }
+        int total = 1000;
+        for (int i = 0; i < total; i++) {
+            if (i == total / 2) {
+                for (int v : victims) {
+                    members.get(v).close();
+                }
+            }
+            Member from = members.get(publishers.get(random.nextInt(publishers.size())));
+            from.pubsub.publish(TOPIC, ByteBuffer.allocate(64).putInt(i).array());
+            if (i % 10 == 0) {
+                Thread.sleep(2);
+            }
+        }
+        await(() -> "every survivor has all " + total + " messages; they have " + publishers.stream()
+                .map(p -> members.get(p).node.name + "=" + members.get(p).received.size() + " "
+                        + members.get(p).pubsub.stats())
+                .toList(), Duration.ofSeconds(30), () -> publishers.stream()
+                .allMatch(p -> members.get(p).received.size() == total));
+        Thread.sleep(500); // late duplicates would show up now
+        for (int p : publishers) {
+            Member m = members.get(p);
+            assertEquals(total, m.received.size(), m.node.name);
+            assertEquals(total, m.deliveries.get(), m.node.name + " got duplicates");
+        }
+        long dropped = publishers.stream().mapToLong(p -> (Long) members.get(p).pubsub.stats().get("sendDropped"))
+                .sum();
+        assertEquals(0, dropped, "send queues overflowed");
+        assertTrue(publishers.stream().allMatch(p -> members.get(p).pubsub.meshPeers(TOPIC).size() >= 1));
+    }
+}
