@@ -19,6 +19,9 @@
 //   echoRtt   {peer, size, count, warmup}  one echo stream; size-byte messages, one at a time; rtts[] (after warmup)
 //   pingNew   {peer, count, warmup}        per ping a new echo stream: open, send 32 bytes + half-close, read 32
 //                                          bytes and the end; rtts[], totalMs (of the count timed pings)
+// With --pubsub gossipsub|floodsub it also runs a pubsub service (see README.md, "PubSub"): commands subscribe,
+// unsubscribe, publish, pubsubPeers, meshPeers, pubsubTopics, setValidator, clearValidator, and the benchmark commands
+// psArm, psCollect, psLatency, psBurst; delivered messages are reported as {"event":"message",...} lines.
 // It refuses any non-loopback address.
 
 import { createHash, randomBytes } from 'node:crypto'
@@ -29,6 +32,8 @@ import { noise } from '@libp2p/noise'
 import { yamux } from '@libp2p/yamux'
 import { identify } from '@libp2p/identify'
 import { ping } from '@libp2p/ping'
+import { gossipsub } from '@libp2p/gossipsub'
+import { floodsub } from '@libp2p/floodsub'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { multiaddr } from '@multiformats/multiaddr'
 
@@ -74,6 +79,10 @@ function assertLoopback (addr) {
 
 const listenAddr = arg('--listen', process.env.INTEROP_LISTEN ?? '/ip4/127.0.0.1/tcp/0')
 assertLoopback(listenAddr)
+const pubsubKind = arg('--pubsub', 'none')
+if (!['none', 'gossipsub', 'floodsub'].includes(pubsubKind)) {
+  throw new Error(`--pubsub must be gossipsub, floodsub or none, not ${pubsubKind}`)
+}
 
 // ------------------------------------------------------------------ deterministic data
 
@@ -277,6 +286,282 @@ function guarded (name, fn) {
   }
 }
 
+// ------------------------------------------------------------------ pubsub
+
+/**
+ * The message id every node of the test networks uses (the spec's default, go's, and Meshwork's "from-seqno"): the
+ * raw bytes of the author's Peer ID (`from`) followed by the 8-byte big-endian seqno. js gossipsub's own StrictSign
+ * default uses the protobuf public key instead of the Peer ID, so IHAVE/IWANT would never match other nodes'.
+ */
+function fromSeqnoId (msg) {
+  if (msg.type !== 'signed' || msg.sequenceNumber == null) throw new Error('from-seqno message id needs a signed message')
+  const from = msg.from.toMultihash().bytes
+  const id = new Uint8Array(from.length + 8)
+  id.set(from, 0)
+  new DataView(id.buffer).setBigUint64(from.length, BigInt.asUintN(64, msg.sequenceNumber))
+  return id
+}
+
+function pubsubService () {
+  if (pubsubKind === 'gossipsub') {
+    return {
+      pubsub: gossipsub({
+        msgIdFn: fromSeqnoId,
+        allowPublishToZeroTopicPeers: true,
+        ignoreDuplicatePublishError: false,
+        emitSelf: false
+      })
+    }
+  }
+  if (pubsubKind === 'floodsub') {
+    return { pubsub: floodsub({ emitSelf: false }) }
+  }
+  return {}
+}
+
+function requirePubsub () {
+  const ps = node.services.pubsub
+  if (ps == null) throw new Error('no pubsub service: start node-peer.mjs with --pubsub gossipsub|floodsub')
+  return ps
+}
+
+function requireTopic (cmd) {
+  if (typeof cmd.topic !== 'string' || cmd.topic === '') throw new Error('missing "topic"')
+  return cmd.topic
+}
+
+const b64 = (bytes) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64')
+const hex = (bytes) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex')
+
+/**
+ * The clock of the pubsub latency measurements, comparable across processes on one machine: wall-clock epoch
+ * microseconds as performance.timeOrigin (the wall clock read once at process start) + performance.now() (monotonic
+ * since then). The Java side uses the same construction (Instant.now() once + System.nanoTime() since). Two processes'
+ * clocks then differ by the error of their two start-time wall-clock reads (microseconds) plus any NTP slew between
+ * the starts and the measurement (negligible over minutes).
+ */
+const epochUs = () => (performance.timeOrigin + performance.now()) * 1000
+
+/**
+ * Benchmark payload (identical in Java): bytes 0-7 the publisher's epochUs() at publication, big-endian unsigned;
+ * bytes 8-11 the sequence number (0, 1, ...) big-endian; then zero padding up to the payload size (at least 12).
+ */
+function benchPayload (seq, size) {
+  const p = new Uint8Array(Math.max(12, size))
+  const v = new DataView(p.buffer)
+  v.setBigUint64(0, BigInt(Math.round(epochUs())))
+  v.setUint32(8, seq)
+  return p
+}
+
+/** Topics we are subscribed to with message events on ({"event":"message"} lines); others are silent. */
+const eventTopics = new Set()
+/** Per topic: the armed benchmark collector (psArm), if any. */
+const collectors = new Map()
+/** Per topic: payloads (base64) our validator rejects, set by setValidator. */
+const rejecting = new Map()
+
+function onPubsubMessage (msg, receivedFrom, msgId) {
+  const topic = msg.topic
+  const c = collectors.get(topic)
+  if (c != null && msg.data.length >= 12) {
+    const now = epochUs()
+    const v = new DataView(msg.data.buffer, msg.data.byteOffset, msg.data.byteLength)
+    const stamp = Number(v.getBigUint64(0))
+    const seq = v.getUint32(8)
+    if (c.seen.has(seq)) {
+      c.duplicates++
+    } else {
+      c.seen.add(seq)
+      c.latUs.push(Math.round(now - stamp))
+      if (c.firstUs == null) c.firstUs = now
+      c.lastUs = now
+    }
+    c.wake()
+  }
+  if (eventTopics.has(topic)) {
+    const signed = msg.type === 'signed'
+    out({
+      event: 'message',
+      topic,
+      from: signed ? msg.from.toString() : null,
+      seqno: signed ? msg.sequenceNumber.toString() : null,
+      data: b64(msg.data),
+      receivedFrom: receivedFrom?.toString() ?? null,
+      msgId: msgId ?? (signed ? hex(fromSeqnoId(msg)) : null)
+    })
+  }
+}
+
+function installPubsubListeners () {
+  const ps = node.services.pubsub
+  if (ps == null) return
+  if (pubsubKind === 'gossipsub') {
+    // 'gossipsub:message' carries the forwarding peer; it is dispatched exactly when 'message' is
+    ps.addEventListener('gossipsub:message', (evt) => {
+      const d = evt.detail
+      onPubsubMessage(d.msg, d.propagationSource, null)
+    })
+  } else {
+    ps.addEventListener('message', (evt) => onPubsubMessage(evt.detail, null, null))
+  }
+}
+
+function sleep (ms) {
+  return new Promise((resolve) => setTimeout(resolve, ms))
+}
+
+const pubsubCommands = {
+  async subscribe (cmd) {
+    const ps = requirePubsub()
+    const topic = requireTopic(cmd)
+    if (cmd.events !== false) eventTopics.add(topic)
+    else eventTopics.delete(topic)
+    ps.subscribe(topic)
+    return { topics: ps.getTopics() }
+  },
+
+  async unsubscribe (cmd) {
+    const ps = requirePubsub()
+    const topic = requireTopic(cmd)
+    eventTopics.delete(topic)
+    ps.unsubscribe(topic)
+    return { topics: ps.getTopics() }
+  },
+
+  async publish (cmd) {
+    const ps = requirePubsub()
+    const topic = requireTopic(cmd)
+    const data = new Uint8Array(Buffer.from(cmd.data ?? '', 'base64'))
+    const r = await ps.publish(topic, data)
+    return { recipients: r.recipients.length, recipientPeers: r.recipients.map(String) }
+  },
+
+  async pubsubPeers (cmd) {
+    const ps = requirePubsub()
+    const topic = requireTopic(cmd)
+    return { peers: ps.getSubscribers(topic).map(String), all: ps.getPeers().map(String) }
+  },
+
+  async meshPeers (cmd) {
+    const ps = requirePubsub()
+    const topic = requireTopic(cmd)
+    if (typeof ps.getMeshPeers !== 'function') throw new Error(`${pubsubKind} has no mesh`)
+    return { peers: ps.getMeshPeers(topic).map(String) }
+  },
+
+  async pubsubTopics () {
+    return { topics: requirePubsub().getTopics() }
+  },
+
+  /** Rejects messages on topic whose payload equals one of reject[] (base64); everything else is accepted. */
+  async setValidator (cmd) {
+    const ps = requirePubsub()
+    const topic = requireTopic(cmd)
+    const set = new Set(cmd.reject ?? [])
+    rejecting.set(topic, set)
+    ps.topicValidators.set(topic, (peer, msg) => set.has(b64(msg.data)) ? 'reject' : 'accept')
+    return { rejecting: set.size }
+  },
+
+  async clearValidator (cmd) {
+    const ps = requirePubsub()
+    const topic = requireTopic(cmd)
+    ps.topicValidators.delete(topic)
+    rejecting.delete(topic)
+    return {}
+  },
+
+  /** Starts (or restarts) recording benchmark payloads arriving on topic; the topic must be subscribed. */
+  async psArm (cmd) {
+    const topic = requireTopic(cmd)
+    requirePubsub()
+    const c = { latUs: [], seen: new Set(), duplicates: 0, firstUs: null, lastUs: null, waiter: null }
+    c.wake = () => {
+      const w = c.waiter
+      if (w != null && w.test()) {
+        c.waiter = null
+        w.resolve()
+      }
+    }
+    collectors.set(topic, c)
+    return { armedUs: epochUs() }
+  },
+
+  /**
+   * Waits until expect distinct benchmark messages arrived on topic since psArm (arming now if not armed), or waitMs
+   * passed, or (with idleMs) something arrived and then nothing for idleMs; then disarms and answers what arrived (not an error if fewer): count, duplicates, latUs[] (arrival
+   * order), firstUs / lastUs (epoch µs of the first and last arrival).
+   */
+  async psCollect (cmd) {
+    const topic = requireTopic(cmd)
+    if (!collectors.has(topic)) await pubsubCommands.psArm(cmd)
+    const c = collectors.get(topic)
+    const expect = cmd.expect ?? 1
+    const waitMs = cmd.waitMs ?? 10_000
+    const idleMs = cmd.idleMs ?? null
+    if (c.seen.size < expect) {
+      await new Promise((resolve) => {
+        const deadline = performance.now() + waitMs
+        let idle = null
+        const done = () => {
+          clearTimeout(timer)
+          clearInterval(idle)
+          c.waiter = null
+          resolve()
+        }
+        const timer = setTimeout(done, waitMs)
+        if (idleMs != null) {
+          // give up early once something arrived and then nothing more for idleMs (lost messages)
+          idle = setInterval(() => {
+            if (c.lastUs != null && epochUs() - c.lastUs > idleMs * 1000 && performance.now() < deadline) done()
+          }, Math.max(10, Math.min(idleMs / 4, 250)))
+        }
+        c.waiter = { test: () => c.seen.size >= expect, resolve: done }
+      })
+    }
+    collectors.delete(topic)
+    return { count: c.seen.size, duplicates: c.duplicates, latUs: c.latUs, firstUs: c.firstUs, lastUs: c.lastUs }
+  },
+
+  /** Publishes count benchmark payloads of size bytes paced at rate per second (catching up without sleeping). */
+  async psLatency (cmd) {
+    const ps = requirePubsub()
+    const topic = requireTopic(cmd)
+    const count = cmd.count ?? 1000
+    const rate = cmd.rate ?? 1000
+    const size = cmd.size ?? 256
+    const startUs = epochUs()
+    const t0 = performance.now()
+    let minRecipients = Infinity
+    for (let i = 0; i < count; i++) {
+      const due = t0 + i * 1000 / rate
+      const wait = due - performance.now()
+      if (wait >= 1) await sleep(wait)
+      else if (wait > 0) await new Promise((resolve) => setImmediate(resolve))
+      const r = await ps.publish(topic, benchPayload(i, size))
+      minRecipients = Math.min(minRecipients, r.recipients.length)
+    }
+    return { sent: count, startUs, ms: performance.now() - t0, minRecipients }
+  },
+
+  /** Publishes count benchmark payloads of size bytes as fast as publish() resolves. */
+  async psBurst (cmd) {
+    const ps = requirePubsub()
+    const topic = requireTopic(cmd)
+    const count = cmd.count ?? 2000
+    const size = cmd.size ?? 256
+    const startUs = epochUs()
+    const t0 = performance.now()
+    let minRecipients = Infinity
+    for (let i = 0; i < count; i++) {
+      const r = await ps.publish(topic, benchPayload(i, size))
+      minRecipients = Math.min(minRecipients, r.recipients.length)
+    }
+    return { sent: count, startUs, ms: performance.now() - t0, minRecipients }
+  }
+}
+
 // ------------------------------------------------------------------ node
 
 // js-libp2p's defaults admit only 5 inbound connections per second per remote host (and 10 pending upgrades): the
@@ -291,7 +576,8 @@ const node = await createLibp2p({
   streamMuxers: [yamux()],
   services: {
     identify: identify(),
-    ping: ping()
+    ping: ping(),
+    ...pubsubService()
   }
 })
 
@@ -617,7 +903,8 @@ const benchCommands = {
     return { rtts, totalMs: nowMs() - start }
   }
 }
-Object.assign(commands, benchCommands)
+Object.assign(commands, benchCommands, pubsubCommands)
+installPubsubListeners()
 
 let stopping = false
 

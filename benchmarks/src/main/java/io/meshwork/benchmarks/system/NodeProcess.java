@@ -10,11 +10,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -37,6 +39,8 @@ public final class NodeProcess implements AutoCloseable {
     private final AtomicLong ids = new AtomicLong();
     private final ArrayDeque<String> tail = new ArrayDeque<>();
     private final Thread shutdownHook;
+    /** Receive every line with an {@code event} key but {@code ready} (e.g. pubsub messages), on the reader thread. */
+    private final List<Consumer<Map<String, Object>>> eventListeners = new CopyOnWriteArrayList<>();
     /** When the process was started (System.nanoTime), for elapsed-time reports. */
     public final long startedNanos = System.nanoTime();
 
@@ -57,8 +61,19 @@ public final class NodeProcess implements AutoCloseable {
 
     /** Starts {@code node --import ./polyfill.mjs <script>} in {@code dir} and waits for its ready line. */
     public static NodeProcess start(Path dir, String script, Duration timeout) throws IOException {
-        ProcessBuilder pb = new ProcessBuilder("node", "--import", "./polyfill.mjs", script,
-                "--listen", "/ip4/127.0.0.1/tcp/0").directory(dir.toFile());
+        return start(dir, script, timeout, new String[0]);
+    }
+
+    /**
+     * Starts {@code node --import ./polyfill.mjs <script> --listen /ip4/127.0.0.1/tcp/0 <extraArgs>} in {@code dir}
+     * (e.g. {@code "--pubsub", "gossipsub"}) and waits for its ready line.
+     */
+    public static NodeProcess start(Path dir, String script, Duration timeout, String... extraArgs)
+            throws IOException {
+        List<String> command = new ArrayList<>(List.of("node", "--import", "./polyfill.mjs", script,
+                "--listen", "/ip4/127.0.0.1/tcp/0"));
+        command.addAll(List.of(extraArgs));
+        ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile());
         NodeProcess peer = new NodeProcess(pb.start());
         try {
             peer.ready.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -84,6 +99,15 @@ public final class NodeProcess implements AutoCloseable {
 
     public long pid() {
         return process.pid();
+    }
+
+    /**
+     * Calls {@code listener} with every event line the process prints from now on (lines with an {@code event} key,
+     * e.g. {@code {"event":"message",...}} of pubsub), except {@code ready}; on the stdout reader thread, in order.
+     * Answers to commands (lines with an {@code id}) never reach it.
+     */
+    public void addEventListener(Consumer<Map<String, Object>> listener) {
+        eventListeners.add(listener);
     }
 
     /**
@@ -147,6 +171,14 @@ public final class NodeProcess implements AutoCloseable {
             CompletableFuture<Map<String, Object>> f = pending.get(n.longValue());
             if (f != null) {
                 f.complete(msg);
+            }
+        } else if (msg.get("event") instanceof String) {
+            for (Consumer<Map<String, Object>> l : eventListeners) {
+                try {
+                    l.accept(msg);
+                } catch (RuntimeException e) {
+                    System.err.println("[node-peer] event listener failed: " + e);
+                }
             }
         }
     }

@@ -11,6 +11,8 @@ import io.meshwork.libp2p.core.internal.host.BenchAccess;
 import io.meshwork.libp2p.core.internal.ping.Ping;
 import io.meshwork.libp2p.core.internal.ping.PingHandler;
 import io.meshwork.libp2p.muxer.yamux.internal.YamuxMuxer;
+import io.meshwork.libp2p.pubsub.internal.PubSubConfig;
+import io.meshwork.libp2p.pubsub.internal.PubSubImpl;
 import io.meshwork.libp2p.muxer.yamux.internal.YamuxMuxerConfig;
 import io.meshwork.libp2p.security.noise.internal.NoiseConfig;
 import io.meshwork.libp2p.security.noise.internal.NoiseSecureChannel;
@@ -23,7 +25,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A real Meshwork host in this JVM, assembled as Declarative Services would assemble it in the runtimes: TCP on
- * loopback (its own event loop), Noise, Yamux, identify, ping, and the {@link TestProtocols} handlers.
+ * loopback (its own event loop), Noise, Yamux, identify, ping, and the {@link TestProtocols} handlers; optionally
+ * the pubsub router ({@link #startWithPubSub}).
  */
 final class JavaPeer implements AutoCloseable {
 
@@ -36,6 +39,8 @@ final class JavaPeer implements AutoCloseable {
     private final YamuxMuxer yamux;
     /** Inbound {@code /ipfs/ping/1.0.0} streams (js's connection monitor opens one per ping). */
     final AtomicInteger inboundPingStreams = new AtomicInteger();
+    /** The pubsub router, or null if started without one. */
+    PubSubImpl pubsub;
 
     private JavaPeer(String name, HostImpl host, TcpTransport tcp, NoiseSecureChannel noise, YamuxMuxer yamux) {
         this.name = name;
@@ -46,6 +51,20 @@ final class JavaPeer implements AutoCloseable {
     }
 
     static JavaPeer start(String name) {
+        return start(name, null);
+    }
+
+    /**
+     * A peer with the pubsub router ({@link PubSubImpl}) too, configured by {@code pubsubConfig} (PubSubConfig
+     * method names to values of their exact types, e.g. {@code "d", 6}, {@code "floodsub_only", true}). A
+     * floodsub-only router is bound to {@code /floodsub/1.0.0} alone, so inbound peers cannot pick meshsub either.
+     */
+    static JavaPeer startWithPubSub(String name, Map<String, Object> pubsubConfig) {
+        return start(name, pubsubConfig);
+    }
+
+    /** {@code pubsubConfig} null: no pubsub router. */
+    private static JavaPeer start(String name, Map<String, Object> pubsubConfig) {
         HostIdentity id = identity();
         HostImpl host = BenchAccess.newHost(id, Map.of("listen_addresses", new String[] {"/ip4/127.0.0.1/tcp/0"}));
         BenchAccess.bindIdentify(host, id, AGENT);
@@ -63,6 +82,14 @@ final class JavaPeer implements AutoCloseable {
         BenchAccess.bindHandler(host, TestProtocols.echo(), false, TestProtocols.ECHO);
         BenchAccess.bindHandler(host, TestProtocols.sink(), false, TestProtocols.SINK);
         BenchAccess.bindHandler(host, TestProtocols.source(), false, TestProtocols.SOURCE);
+        if (pubsubConfig != null) {
+            PubSubConfig config = BenchAccess.config(PubSubConfig.class, pubsubConfig);
+            PubSubImpl pubsub = new PubSubImpl(host, id, config);
+            peer.pubsub = pubsub;
+            String[] protocols = config.floodsub_only() ? new String[] {"/floodsub/1.0.0"} : PubSubImpl.PROTOCOLS;
+            BenchAccess.bindHandler(host, pubsub, false, protocols);
+            BenchAccess.bindConnectionListener(host, pubsub);
+        }
         BenchAccess.bindTransport(host, tcp, "tcp"); // last: starts listening with everything in place
         if (host.listenAddresses().isEmpty()) {
             peer.close();
@@ -107,8 +134,21 @@ final class JavaPeer implements AutoCloseable {
         };
     }
 
+    /** The pubsub router; fails if this peer was started without one. */
+    PubSubImpl pubsub() {
+        PubSubImpl p = pubsub;
+        if (p == null) {
+            throw new IllegalStateException(name + " has no pubsub router (use startWithPubSub)");
+        }
+        return p;
+    }
+
     @Override
     public void close() {
+        PubSubImpl p = pubsub;
+        if (p != null) {
+            p.close();
+        }
         BenchAccess.deactivate(host);
         yamux.deactivate();
         noise.deactivate();
