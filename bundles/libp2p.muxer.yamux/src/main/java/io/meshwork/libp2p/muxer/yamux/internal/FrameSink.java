@@ -1,6 +1,7 @@
 package io.meshwork.libp2p.muxer.yamux.internal;
 
 import java.nio.ByteBuffer;
+import java.util.concurrent.CompletionStage;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -21,6 +22,21 @@ public interface FrameSink {
      * {@link YamuxSessionClosedException.Reason#TRANSPORT_CLOSED}.
      */
     void writeFrame(byte[] header, @Nullable ByteBuffer payload);
+
+    /**
+     * Writes one DATA frame like {@link #writeFrame}, except that the sink may go on reading {@code payload} (never
+     * the header) after this call returns, until the returned stage completes: the session completes the
+     * application's write only then, so the application cannot change the bytes while they are still being read.
+     * This lets a sink hand a large payload on without copying it. The default copies, as {@link #writeFrame}
+     * does.
+     *
+     * @return {@code null} if the payload is no longer read when this call returns; otherwise a stage that
+     *     completes (on the session's executor) once it is no longer read, exceptionally if it could not be sent
+     */
+    default @Nullable CompletionStage<?> writeDataFrame(byte[] header, ByteBuffer payload) {
+        writeFrame(header, payload);
+        return null;
+    }
 
     /** Flushes the frames written so far; called once at the end of every batch of work. */
     void flush();

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -53,6 +54,8 @@ public final class YamuxSession {
     private final Role role;
     private final YamuxConfig config;
     private final SerialExecutor executor;
+    /** What {@link #emitData} returns when the sink read the payload during the call. */
+    static final CompletionStage<Void> PAYLOAD_CONSUMED = CompletableFuture.completedStage(null);
     private final FrameSink sink;
     private final StreamAcceptor acceptor;
     private final SessionListener listener;
@@ -390,6 +393,32 @@ public final class YamuxSession {
         }
         flushNeeded = true;
         return true;
+    }
+
+    /**
+     * Writes a DATA frame with a payload the sink may go on reading ({@link FrameSink#writeDataFrame}).
+     *
+     * @return {@code null} if the sink is unusable (the session is then terminated); otherwise a stage that
+     *     completes once the sink no longer reads the payload ({@link #PAYLOAD_CONSUMED} if it already does not)
+     */
+    @Nullable CompletionStage<?> emitData(int flags, int streamId, ByteBuffer payload) {
+        if (sinkFailed) {
+            return null;
+        }
+        YamuxHeader.encode(headerScratch, YamuxHeader.TYPE_DATA, flags, streamId, payload.remaining());
+        if (LOG.isTraceEnabled()) {
+            LOG.trace("{}: send {}", this, new YamuxHeader(YamuxHeader.TYPE_DATA, flags, streamId,
+                    payload.remaining()));
+        }
+        CompletionStage<?> released;
+        try {
+            released = sink.writeDataFrame(headerScratch, payload);
+        } catch (RuntimeException e) {
+            sinkFailed(e);
+            return null;
+        }
+        flushNeeded = true;
+        return released == null ? PAYLOAD_CONSUMED : released;
     }
 
     private void sinkFailed(RuntimeException e) {

@@ -21,6 +21,9 @@ import org.jspecify.annotations.Nullable;
  */
 final class YamuxSessionAdapter implements StreamMuxer.Session, FrameSink, SessionListener {
 
+    /** DATA payloads from this size on are handed to the secured duplex without a copy. */
+    static final int RETAIN_MIN_PAYLOAD = 4096;
+
     private final Duplex secured;
     private final LoopExecutor loop;
     private final YamuxSession session;
@@ -71,18 +74,52 @@ final class YamuxSessionAdapter implements StreamMuxer.Session, FrameSink, Sessi
             frame.put(payload.duplicate());
         }
         frame.flip();
+        queued(n);
+        secured.write(frame).whenComplete((v, e) -> loop.execute(() -> sent(n)));
+    }
+
+    /**
+     * Large payloads go to the secured duplex as they are, behind a copy of the header: the duplex reads them while
+     * it encrypts (one frame's header and payload become one Noise message), and the stream's write completes when
+     * the duplex is done with them. Small payloads are copied with their header, which costs less than tracking
+     * them and completes their write at once.
+     */
+    @Override
+    public @Nullable CompletionStage<?> writeDataFrame(byte[] header, ByteBuffer payload) {
+        if (payload.remaining() < RETAIN_MIN_PAYLOAD) {
+            writeFrame(header, payload);
+            return null;
+        }
+        int n = header.length + payload.remaining();
+        queued(n);
+        CompletableFuture<Void> released = new CompletableFuture<>();
+        // Both writes are sent in the same batch or fail together; the payload's stage stands for both.
+        secured.write(ByteBuffer.wrap(header.clone()));
+        secured.write(payload).whenComplete((v, e) -> loop.execute(() -> {
+            sent(n);
+            if (e == null) {
+                released.complete(null);
+            } else {
+                released.completeExceptionally(e);
+            }
+        }));
+        return released;
+    }
+
+    private void queued(int n) {
         unsent += n;
         if (writable && unsent > highWater) {
             writable = false;
             session.setTransportWritable(false);
         }
-        secured.write(frame).whenComplete((v, e) -> loop.execute(() -> {
-            unsent -= n;
-            if (!writable && unsent <= highWater / 4) {
-                writable = true;
-                session.setTransportWritable(true);
-            }
-        }));
+    }
+
+    private void sent(int n) {
+        unsent -= n;
+        if (!writable && unsent <= highWater / 4) {
+            writable = true;
+            session.setTransportWritable(true);
+        }
     }
 
     @Override

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -271,7 +272,7 @@ public final class YamuxStream {
                 }
                 if (!head.data.hasRemaining()) {
                     writeQueue.poll();
-                    session.complete(head.future, null);
+                    head.finish(null);
                     continue;
                 }
                 if (sendWindow == 0) {
@@ -288,8 +289,12 @@ public final class YamuxStream {
                 }
                 int n = (int) Math.min(Math.min(head.data.remaining(), sendWindow), maxFramePayload);
                 ByteBuffer frame = head.data.slice(head.data.position(), n);
-                if (!session.emit(YamuxHeader.TYPE_DATA, takeOpenFlags(), id, n, frame)) {
+                CompletionStage<?> released = session.emitData(takeOpenFlags(), id, frame);
+                if (released == null) {
                     return;
+                }
+                if (released != YamuxSession.PAYLOAD_CONSUMED) {
+                    head.retain(released);
                 }
                 head.data.position(head.data.position() + n);
                 sendWindow -= n;
@@ -514,7 +519,7 @@ public final class YamuxStream {
         YamuxStreamResetException reset = Objects.requireNonNull(resetCause);
         PendingWrite pending;
         while ((pending = writeQueue.poll()) != null) {
-            session.fail(pending.future, reset);
+            pending.finish(reset);
         }
         queuedBytes = 0;
         CompletableFuture<Void> fin = finFuture;
@@ -645,6 +650,56 @@ public final class YamuxStream {
         }
     }
 
-    private record PendingWrite(ByteBuffer data, CompletableFuture<Void> future) {
+    /**
+     * A write of the application: its data, its future, and how many of its frames the sink still reads
+     * ({@link FrameSink#writeDataFrame}). The future completes once the write has left the queue and no frame of
+     * it is still being read, so the application never changes bytes that are yet to be sent.
+     */
+    private final class PendingWrite {
+        final ByteBuffer data;
+        final CompletableFuture<Void> future;
+        private int framesRetained;
+        private boolean finished;
+        private boolean settled;
+        private @Nullable Throwable failure;
+
+        PendingWrite(ByteBuffer data, CompletableFuture<Void> future) {
+            this.data = data;
+            this.future = future;
+        }
+
+        /** A frame of this write whose payload the sink reads until {@code released} completes. */
+        void retain(CompletionStage<?> released) {
+            framesRetained++;
+            released.whenComplete((ignored, error) -> session.run(() -> {
+                framesRetained--;
+                if (error != null && failure == null) {
+                    failure = error;
+                }
+                settle();
+            }, null));
+        }
+
+        /** The write has left the queue: sent in full ({@code cause} null) or failed. */
+        void finish(@Nullable Throwable cause) {
+            finished = true;
+            if (cause != null && failure == null) {
+                failure = cause;
+            }
+            settle();
+        }
+
+        private void settle() {
+            if (!finished || framesRetained > 0 || settled) {
+                return;
+            }
+            settled = true;
+            Throwable f = failure;
+            if (f == null) {
+                session.complete(future, null);
+            } else {
+                session.fail(future, f);
+            }
+        }
     }
 }

@@ -50,6 +50,34 @@ public interface Aead {
     int decrypt(long nonce, byte[] ad, byte[] in, int inOff, int len, byte[] out, int outOff)
             throws AEADBadTagException;
 
+    /**
+     * Starts encrypting one message whose plaintext arrives in pieces (a gathering write): call
+     * {@link #encryptUpdate} for every piece, then {@link #encryptFinish}. The bytes written are those of one
+     * {@link #encrypt} of the concatenated pieces. No other operation may come between start and finish.
+     *
+     * @param nonce the Noise counter; each value is used at most once per key by the caller
+     * @param ad associated data, possibly empty
+     * @throws IllegalStateException if no key is set, or the engine refuses a reused key and nonce
+     */
+    void encryptStart(long nonce, byte[] ad);
+
+    /**
+     * Encrypts the next piece of the message begun with {@link #encryptStart}. An engine may hold back up to one
+     * block and write it with a later piece, so fewer (or more) than {@code len} bytes may be written; in total the
+     * pieces and {@link #encryptFinish} write plaintext length + {@link #TAG_LENGTH} bytes. {@code out} must not
+     * overlap {@code in}.
+     *
+     * @return bytes written to {@code out}
+     */
+    int encryptUpdate(byte[] in, int inOff, int len, byte[] out, int outOff);
+
+    /**
+     * Writes what is left of the message begun with {@link #encryptStart}, and the tag.
+     *
+     * @return bytes written to {@code out}
+     */
+    int encryptFinish(byte[] out, int outOff);
+
     /** Which implementation this is. */
     AeadProvider provider();
 

@@ -23,6 +23,8 @@ final class BouncyCastleChaChaPolyAead implements Aead {
     private final byte[] nonce = new byte[12];
     private @Nullable KeyParameter pendingKey;
     private boolean keyed;
+    /** Nonce of the message being encrypted piece by piece, for error messages. */
+    private long counter;
 
     @Override
     public void init(byte[] keyBytes) {
@@ -39,6 +41,27 @@ final class BouncyCastleChaChaPolyAead implements Aead {
         int n = engine.processBytes(in, inOff, len, out, outOff);
         try {
             return n + engine.doFinal(out, outOff + n);
+        } catch (InvalidCipherTextException e) {
+            throw new IllegalStateException("BouncyCastle ChaCha20-Poly1305 encryption failed with nonce " + counter,
+                    e);
+        }
+    }
+
+    @Override
+    public void encryptStart(long counter, byte[] ad) {
+        start(true, counter, ad);
+        this.counter = counter;
+    }
+
+    @Override
+    public int encryptUpdate(byte[] in, int inOff, int len, byte[] out, int outOff) {
+        return engine.processBytes(in, inOff, len, out, outOff);
+    }
+
+    @Override
+    public int encryptFinish(byte[] out, int outOff) {
+        try {
+            return engine.doFinal(out, outOff);
         } catch (InvalidCipherTextException e) {
             throw new IllegalStateException("BouncyCastle ChaCha20-Poly1305 encryption failed with nonce " + counter,
                     e);

@@ -92,6 +92,39 @@ final class CipherState {
         return encryptWithAd(NO_AD, in, inOff, len, out, outOff);
     }
 
+    /**
+     * Starts a transport message (empty associated data) whose plaintext is given in pieces; see
+     * {@link Aead#encryptStart}. The nonce is used by this message and advances at {@link #encryptFinish}.
+     */
+    void encryptStart() throws NoiseException {
+        Aead a = aead;
+        if (a != null) {
+            checkNonce();
+            a.encryptStart(n, NO_AD);
+        }
+    }
+
+    /** The next piece of the message begun with {@link #encryptStart()}; returns bytes written. */
+    int encryptUpdate(byte[] in, int inOff, int len, byte[] out, int outOff) {
+        Aead a = aead;
+        if (a == null) {
+            System.arraycopy(in, inOff, out, outOff, len);
+            return len;
+        }
+        return a.encryptUpdate(in, inOff, len, out, outOff);
+    }
+
+    /** Ends the message begun with {@link #encryptStart()}: the rest of the ciphertext and the tag. */
+    int encryptFinish(byte[] out, int outOff) {
+        Aead a = aead;
+        if (a == null) {
+            return 0;
+        }
+        int written = a.encryptFinish(out, outOff);
+        n++;
+        return written;
+    }
+
     /** DecryptWithAd into a new array. */
     byte[] decryptWithAd(byte[] ad, byte[] in, int inOff, int len) throws NoiseException {
         if (!hasKey()) {

@@ -65,6 +65,34 @@ final class JdkChaChaPolyAead implements Aead {
     }
 
     @Override
+    public void encryptStart(long counter, byte[] ad) {
+        try {
+            start(Cipher.ENCRYPT_MODE, counter, ad);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("JDK ChaCha20-Poly1305 encryption failed with nonce " + counter, e);
+        }
+    }
+
+    @Override
+    public int encryptUpdate(byte[] in, int inOff, int len, byte[] out, int outOff) {
+        try {
+            // Encryption streams: SunJCE writes the ciphertext of every update at once and buffers nothing.
+            return cipher.update(in, inOff, len, out, outOff);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("JDK ChaCha20-Poly1305 encryption failed with nonce " + lastCounter, e);
+        }
+    }
+
+    @Override
+    public int encryptFinish(byte[] out, int outOff) {
+        try {
+            return cipher.doFinal(out, outOff);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("JDK ChaCha20-Poly1305 encryption failed with nonce " + lastCounter, e);
+        }
+    }
+
+    @Override
     public int decrypt(long counter, byte[] ad, byte[] in, int inOff, int len, byte[] out, int outOff)
             throws AEADBadTagException {
         if (len < TAG_LENGTH) {

@@ -11,6 +11,7 @@ import io.meshwork.libp2p.api.spi.SecureChannel;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -31,8 +32,6 @@ import org.slf4j.LoggerFactory;
 final class NoiseConnection implements SecureChannel.Secured, DuplexReader {
 
     private static final Logger LOG = LoggerFactory.getLogger(NoiseConnection.class);
-    /** 2-byte length prefix + the largest frame body. */
-    private static final int MAX_WIRE_FRAME = 2 + 65535;
 
     private final Duplex raw;
     private final Executor executor;
@@ -48,8 +47,14 @@ final class NoiseConnection implements SecureChannel.Secured, DuplexReader {
     private @Nullable PublicKey remoteKey;
     private Optional<String> muxer = Optional.empty();
 
-    private byte[] in = new byte[16 * 1024];
-    private int inLen;
+    /** The frame being received: its body, collected from the raw chunks, always starts at offset 0. */
+    private final byte[] frame = new byte[NoiseFramer.MAX_FRAME_LENGTH];
+    /** Length of the frame being received, or -1 while its length prefix is read. */
+    private int frameLength = -1;
+    private int frameHave;
+    /** A length prefix split across raw chunks. */
+    private final byte[] prefix = new byte[NoiseFramer.LENGTH_PREFIX];
+    private int prefixHave;
     /** Decrypted frame being delivered; readers get a view valid only during onData (the Duplex contract). */
     private final byte[] plain = new byte[65535];
 
@@ -96,32 +101,28 @@ final class NoiseConnection implements SecureChannel.Secured, DuplexReader {
 
     @Override
     public void onData(ByteBuffer data) {
-        int n = data.remaining();
-        ensureCapacity(inLen + n);
-        data.get(in, inLen, n);
-        inLen += n;
-        int off = 0;
         try {
-            while (inLen - off >= 2) {
-                int len = NoiseFramer.readLength(in, off);
-                if (inLen - off < 2 + len) {
-                    break;
+            while (data.hasRemaining() && !closed) {
+                if (frameLength < 0) {
+                    if (prefixHave == 0 && data.remaining() >= NoiseFramer.LENGTH_PREFIX) {
+                        frameLength = data.getShort() & 0xffff;
+                    } else {
+                        prefix[prefixHave++] = data.get();
+                        if (prefixHave < NoiseFramer.LENGTH_PREFIX) {
+                            continue;
+                        }
+                        prefixHave = 0;
+                        frameLength = NoiseFramer.readLength(prefix, 0);
+                    }
+                    frameHave = 0;
                 }
-                int bodyOff = off + 2;
-                off += 2 + len;
-                if (handshake != null) {
-                    onHandshakeMessage(java.util.Arrays.copyOfRange(in, bodyOff, bodyOff + len));
-                    if (closed) {
-                        return;
-                    }
-                } else {
-                    NoiseSession s = session;
-                    if (s == null || closed) {
-                        return;
-                    }
-                    // Hot path: decrypt straight from the input buffer into the reusable plaintext buffer.
-                    int plainLength = s.decrypt(in, bodyOff, len, plain, 0);
-                    deliver(plain, plainLength);
+                int n = Math.min(data.remaining(), frameLength - frameHave);
+                data.get(frame, frameHave, n);
+                frameHave += n;
+                if (frameHave == frameLength) {
+                    int len = frameLength;
+                    frameLength = -1;
+                    onFrame(len);
                 }
             }
         } catch (NoiseException e) {
@@ -131,22 +132,23 @@ final class NoiseConnection implements SecureChannel.Secured, DuplexReader {
                 LOG.warn("Closing Noise connection: {}", e.getMessage());
                 fail(new Libp2pException("Noise: " + e.getMessage(), e));
             }
-            return;
-        } finally {
-            if (off > 0 && !closed) {
-                System.arraycopy(in, off, in, 0, inLen - off);
-                inLen -= off;
-            }
         }
     }
 
-    private void ensureCapacity(int needed) {
-        if (needed > in.length) {
-            int size = Math.max(needed, Math.min(in.length * 2, Math.max(needed, MAX_WIRE_FRAME * 2)));
-            byte[] bigger = new byte[size];
-            System.arraycopy(in, 0, bigger, 0, inLen);
-            in = bigger;
+    /** One whole frame body is in {@code frame[0, len)}. */
+    private void onFrame(int len) throws NoiseException {
+        if (handshake != null) {
+            onHandshakeMessage(Arrays.copyOf(frame, len));
+            return;
         }
+        NoiseSession s = session;
+        if (s == null) {
+            return;
+        }
+        // Hot path: the body starts at offset 0 of its own array (the JDK 17 cipher copies input at any other
+        // offset) and decrypts into the reusable plaintext buffer.
+        int plainLength = s.decrypt(frame, 0, len, plain, 0);
+        deliver(plain, plainLength);
     }
 
     private void onHandshakeMessage(byte[] body) throws NoiseException {
@@ -188,7 +190,7 @@ final class NoiseConnection implements SecureChannel.Secured, DuplexReader {
             dispatch(r, ByteBuffer.wrap(buffer, 0, n));
             return;
         }
-        byte[] copy = java.util.Arrays.copyOf(buffer, n);
+        byte[] copy = Arrays.copyOf(buffer, n);
         held.add(copy);
         heldBytes += n;
         if (heldBytes > maxHeldRead && !rawPausedByUs) {
@@ -296,7 +298,11 @@ final class NoiseConnection implements SecureChannel.Secured, DuplexReader {
         return done;
     }
 
-    /** Encrypts everything pending into Noise frames and hands them to the raw duplex in one write. */
+    /**
+     * Encrypts everything pending into Noise frames and hands them to the raw duplex in one write. The plaintext is
+     * read straight from the writers' buffers (see {@link NoiseFramer#encryptPacked}); each writer's stage completes
+     * when the raw write does, so its buffer is not touched after that.
+     */
     private void flush() {
         flushScheduled = false;
         if (pending.isEmpty() || closed) {
@@ -306,20 +312,17 @@ final class NoiseConnection implements SecureChannel.Secured, DuplexReader {
         if (s == null) {
             return;
         }
-        int total = (int) pendingBytes;
-        byte[] plain = new byte[total];
+        List<ByteBuffer> pieces = new ArrayList<>(pending.size());
         List<CompletableFuture<Void>> batch = new ArrayList<>(pending.size());
-        int off = 0;
         for (PendingWrite w : pending) {
-            int n = w.data().remaining();
-            w.data().get(plain, off, n);
-            off += n;
+            pieces.add(w.data());
             batch.add(w.done());
         }
         pending.clear();
         pendingBytes = 0;
         try {
-            byte[] wire = NoiseFramer.encrypt(s, plain, 0, total);
+            byte[] wire = new byte[NoiseFramer.packedWireLength(pieces)];
+            NoiseFramer.encryptPacked(s, pieces, wire, 0);
             raw.write(ByteBuffer.wrap(wire)).whenComplete((v, e) -> {
                 for (CompletableFuture<Void> f : batch) {
                     if (e == null) {

@@ -1,6 +1,7 @@
 package io.meshwork.libp2p.security.noise.internal;
 
-import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.util.List;
 
 /**
  * The libp2p Noise wire framing: every Noise message, handshake or transport, travels as a 2-byte big-endian
@@ -84,15 +85,109 @@ public final class NoiseFramer {
     }
 
     /**
+     * Wire bytes that {@link #encryptPacked} makes of {@code pieces} (their remaining bytes), including the
+     * frames its packing rule starts early.
+     */
+    public static int packedWireLength(List<ByteBuffer> pieces) {
+        int frames = 0;
+        long plaintext = 0;
+        int room = 0;
+        for (ByteBuffer piece : pieces) {
+            int left = piece.remaining();
+            plaintext += left;
+            while (left > 0) {
+                if (room == 0 || startsNewFrame(left, room)) {
+                    frames++;
+                    room = NoiseSession.MAX_PLAINTEXT_LENGTH;
+                }
+                int n = Math.min(left, room);
+                left -= n;
+                room -= n;
+            }
+        }
+        return Math.toIntExact(plaintext + (long) frames * (LENGTH_PREFIX + NoiseSession.TAG_LENGTH));
+    }
+
+    /**
+     * Encrypts the remaining bytes of {@code pieces}, in order, straight from their buffers into consecutive frames
+     * in {@code out} (no gathering copy), which needs {@link #packedWireLength} bytes of room from {@code outOff}.
+     * Pieces share frames, but a piece that does not fit into the room left in the current frame and would fit into
+     * a frame of its own starts a new frame instead of being split: a muxer frame's payload then arrives in one
+     * Noise message and the receiver can hand it on without reassembling it. Each piece's position advances to its
+     * limit. {@code out} must not overlap the pieces.
+     *
+     * @return bytes written
+     * @throws NoiseException {@link NoiseException.Reason#NONCE_EXHAUSTED} after 2^64-1 messages
+     */
+    public static int encryptPacked(NoiseSession session, List<ByteBuffer> pieces, byte[] out, int outOff)
+            throws NoiseException {
+        int pos = outOff;
+        int lengthAt = -1;
+        int room = 0;
+        byte[] scratch = null;
+        for (ByteBuffer piece : pieces) {
+            int left = piece.remaining();
+            int at = piece.position();
+            while (left > 0) {
+                if (lengthAt >= 0 && startsNewFrame(left, room)) {
+                    pos = finishFrame(session, out, pos, lengthAt);
+                    lengthAt = -1;
+                }
+                if (lengthAt < 0) {
+                    lengthAt = pos;
+                    pos += LENGTH_PREFIX;
+                    room = NoiseSession.MAX_PLAINTEXT_LENGTH;
+                    session.encryptStart();
+                }
+                int n = Math.min(left, room);
+                if (piece.hasArray()) {
+                    pos += session.encryptUpdate(piece.array(), piece.arrayOffset() + at, n, out, pos);
+                } else {
+                    // Direct or read-only buffers: through a scratch array (the JDK cipher wants arrays).
+                    if (scratch == null) {
+                        scratch = new byte[Math.min(left, NoiseSession.MAX_PLAINTEXT_LENGTH)];
+                    } else if (scratch.length < n) {
+                        scratch = new byte[n];
+                    }
+                    piece.get(at, scratch, 0, n);
+                    pos += session.encryptUpdate(scratch, 0, n, out, pos);
+                }
+                at += n;
+                left -= n;
+                room -= n;
+                if (room == 0) {
+                    pos = finishFrame(session, out, pos, lengthAt);
+                    lengthAt = -1;
+                }
+            }
+            piece.position(piece.limit());
+        }
+        if (lengthAt >= 0) {
+            pos = finishFrame(session, out, pos, lengthAt);
+        }
+        return pos - outOff;
+    }
+
+    /** Whether a piece of {@code left} bytes goes into a new frame rather than the {@code room} of the current. */
+    private static boolean startsNewFrame(int left, int room) {
+        return left > room && left <= NoiseSession.MAX_PLAINTEXT_LENGTH && room < NoiseSession.MAX_PLAINTEXT_LENGTH;
+    }
+
+    private static int finishFrame(NoiseSession session, byte[] out, int pos, int lengthAt) {
+        int end = pos + session.encryptFinish(out, pos);
+        writeLength(end - lengthAt - LENGTH_PREFIX, out, lengthAt);
+        return end;
+    }
+
+    /**
      * Decrypts a buffer that holds whole frames only and returns the concatenated plaintext.
      *
      * @throws NoiseException {@link NoiseException.Reason#MALFORMED_MESSAGE} if the buffer ends inside a frame,
      *     or any failure of {@link NoiseSession#decrypt(byte[], int, int, byte[], int)}
      */
     public static byte[] decryptFrames(NoiseSession session, byte[] wire, int off, int len) throws NoiseException {
-        ByteArrayOutputStream plaintext = new ByteArrayOutputStream(Math.max(0, len - LENGTH_PREFIX
-                - NoiseSession.TAG_LENGTH));
-        byte[] scratch = new byte[NoiseSession.MAX_PLAINTEXT_LENGTH];
+        // First pass: check the framing and size the result, so every frame decrypts straight into it.
+        int plaintext = 0;
         int pos = off;
         int end = off + len;
         while (pos < end) {
@@ -106,10 +201,19 @@ public final class NoiseFramer {
                 throw new NoiseException(NoiseException.Reason.MALFORMED_MESSAGE, "frame of " + body
                         + " bytes at offset " + (pos - off - LENGTH_PREFIX) + " is cut off after " + (end - pos));
             }
-            int n = session.decrypt(wire, pos, body, scratch, 0);
-            plaintext.write(scratch, 0, n);
+            plaintext += Math.max(0, body - NoiseSession.TAG_LENGTH);
             pos += body;
         }
-        return plaintext.toByteArray();
+        byte[] out = new byte[plaintext];
+        int written = 0;
+        pos = off;
+        while (pos < end) {
+            int body = readLength(wire, pos);
+            pos += LENGTH_PREFIX;
+            written += session.decrypt(wire, pos, body, out, written);
+            pos += body;
+        }
+        return out;
     }
+
 }

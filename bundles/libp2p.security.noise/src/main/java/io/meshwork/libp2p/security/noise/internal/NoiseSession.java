@@ -50,6 +50,32 @@ public final class NoiseSession {
         return sender.encrypt(in, inOff, len, out, outOff);
     }
 
+    /**
+     * Starts one transport message whose plaintext is given in pieces (at most {@link #MAX_PLAINTEXT_LENGTH} bytes
+     * in all): {@link #encryptUpdate} per piece, then {@link #encryptFinish}. The result is what
+     * {@link #encrypt(byte[], int, int, byte[], int)} makes of the concatenated pieces.
+     *
+     * @throws NoiseException {@link NoiseException.Reason#NONCE_EXHAUSTED} after 2^64-1 messages
+     */
+    public void encryptStart() throws NoiseException {
+        sender.encryptStart();
+    }
+
+    /**
+     * Encrypts the next piece of the message begun with {@link #encryptStart()} into {@code out}, which must not
+     * overlap {@code in} and needs room for the rest of the message and the tag.
+     *
+     * @return bytes written, which may differ from {@code len} (an engine may hold back a partial block)
+     */
+    public int encryptUpdate(byte[] in, int inOff, int len, byte[] out, int outOff) {
+        return sender.encryptUpdate(in, inOff, len, out, outOff);
+    }
+
+    /** Ends the message begun with {@link #encryptStart()}; returns bytes written (at least the 16-byte tag). */
+    public int encryptFinish(byte[] out, int outOff) {
+        return sender.encryptFinish(out, outOff);
+    }
+
     /** Encrypts one transport message into a new array of {@code plaintext.length + 16} bytes. */
     public byte[] encrypt(byte[] plaintext) throws NoiseException {
         byte[] out = new byte[plaintext.length + TAG_LENGTH];

@@ -53,6 +53,44 @@ class AeadTest {
 
     @ParameterizedTest
     @EnumSource(value = AeadProvider.class, names = {"JDK", "BOUNCY_CASTLE"})
+    void encryptingInPiecesGivesTheBytesOfOneEncryptionOfTheWhole(AeadProvider provider) throws AEADBadTagException {
+        Random random = new Random(SEED + 7 + provider.ordinal());
+        for (int round = 0; round < 100; round++) {
+            byte[] key = bytes(random, 32);
+            Aead whole = keyed(provider, key);
+            Aead pieces = keyed(provider, key);
+            int len = round == 0 ? 0 : round == 1 ? NoiseSession.MAX_PLAINTEXT_LENGTH : random.nextInt(5000);
+            byte[] plaintext = bytes(random, len);
+            byte[] ad = bytes(random, round % 2 == 0 ? 0 : 32);
+            long nonce = random.nextLong();
+
+            byte[] expected = new byte[len + 16];
+            whole.encrypt(nonce, ad, plaintext, 0, len, expected, 0);
+            // The same message split into random pieces (some empty), output at an offset.
+            byte[] out = new byte[len + 16 + 3];
+            int pos = 3;
+            pieces.encryptStart(nonce, ad);
+            int read = 0;
+            while (read < len) {
+                int n = Math.min(len - read, random.nextInt(4) == 0 ? random.nextInt(3) : random.nextInt(200));
+                pos += pieces.encryptUpdate(plaintext, read, n, out, pos);
+                read += n;
+            }
+            pos += pieces.encryptFinish(out, pos);
+            assertEquals(len + 16 + 3, pos, "round " + round);
+            assertArrayEquals(expected, Arrays.copyOfRange(out, 3, out.length), "round " + round + ", length " + len);
+
+            // The next message (nonce + 1) of the piecewise instance is still right.
+            byte[] next = new byte[len + 16];
+            pieces.encrypt(nonce + 1, ad, plaintext, 0, len, next, 0);
+            byte[] decrypted = new byte[len];
+            whole.decrypt(nonce + 1, ad, next, 0, next.length, decrypted, 0);
+            assertArrayEquals(plaintext, decrypted);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = AeadProvider.class, names = {"JDK", "BOUNCY_CASTLE"})
     void tamperedCiphertextTagAdOrNonceFailsAndLeavesNoPlaintext(AeadProvider provider) {
         Random random = new Random(SEED + provider.ordinal());
         byte[] key = bytes(random, 32);
