@@ -80,6 +80,15 @@ public @interface PubSubConfig {
             + " Must exceed max_message_size by the framing overhead.")
     int max_rpc_size() default (1 << 20) + 64 * 1024;
 
+    @AttributeDefinition(description = "Outgoing RPCs are cut at this many bytes (messages queued together are"
+            + " batched into one RPC up to it; a larger single message goes alone). 64 KiB suits every"
+            + " implementation, including rust-libp2p's default 64 KiB transmit limit.")
+    int rpc_batch_bytes() default 64 * 1024;
+
+    @AttributeDefinition(description = "Publications waiting for the router at most; beyond it publish fails"
+            + " at once with a PubSubException instead of queueing without bound.")
+    int max_pending_publishes() default 16_384;
+
     @AttributeDefinition(description = "Message ids asked from one peer per heartbeat, and advertised per IHAVE.")
     int max_ihave_length() default 5000;
 

@@ -121,6 +121,7 @@ public final class PubSubImpl implements PubSub, StreamHandler, ConnectionListen
     private final Map<String, CopyOnWriteArrayList<TopicValidator>> validators = new ConcurrentHashMap<>();
     private final Map<TopicListener, List<Subscription>> whiteboardListeners = new ConcurrentHashMap<>();
     private final Map<TopicValidator, List<AutoCloseable>> whiteboardValidators = new ConcurrentHashMap<>();
+    private final AtomicInteger pendingPublishes = new AtomicInteger();
     private final AtomicLong sendDropped = new AtomicLong();
     private final AtomicLong deliveryDropped = new AtomicLong();
     private final AtomicLong lastDropLog = new AtomicLong();
@@ -235,17 +236,27 @@ public final class PubSubImpl implements PubSub, StreamHandler, ConnectionListen
         if (closed.get()) {
             return CompletableFuture.failedFuture(new PubSubException("pubsub is stopped"));
         }
+        if (pendingPublishes.incrementAndGet() > config.max_pending_publishes()) {
+            pendingPublishes.decrementAndGet();
+            return CompletableFuture.failedFuture(new PubSubException(config.max_pending_publishes()
+                    + " publications are already waiting for the router (max_pending_publishes); wait for some"
+                    + " to complete"));
+        }
         byte[] copy = data.clone();
         CompletableFuture<PublishResult> result = new CompletableFuture<>();
         try {
-            executor.execute(() -> router.publish(topic, copy).whenComplete((r, e) -> {
-                if (e != null) {
-                    result.completeExceptionally(e);
-                } else {
-                    result.complete(r);
-                }
-            }));
+            executor.execute(() -> {
+                pendingPublishes.decrementAndGet();
+                router.publish(topic, copy).whenComplete((r, e) -> {
+                    if (e != null) {
+                        result.completeExceptionally(e);
+                    } else {
+                        result.complete(r);
+                    }
+                });
+            });
         } catch (RejectedExecutionException e) {
+            pendingPublishes.decrementAndGet();
             result.completeExceptionally(new PubSubException("pubsub is stopped"));
         }
         return result;
@@ -574,7 +585,7 @@ public final class PubSubImpl implements PubSub, StreamHandler, ConnectionListen
         if (link == null) {
             return;
         }
-        for (byte[] encoded : RpcSplitter.encode(rpc, config.max_rpc_size())) {
+        for (byte[] encoded : RpcSplitter.encode(rpc, config.rpc_batch_bytes())) {
             ByteBuffer frame = VarintFrames.frame(encoded);
             // one frame may exceed the bound when nothing is queued, so a large message is never stuck
             if (link.queuedBytes > 0 && link.queuedBytes + frame.remaining() > config.peer_queue_bytes()) {

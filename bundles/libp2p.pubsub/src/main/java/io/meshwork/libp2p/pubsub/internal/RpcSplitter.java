@@ -7,18 +7,21 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Encodes an RPC as one or more RPCs of at most {@code maxSize} bytes each, so no peer ever receives an RPC over
- * the size limit: subscriptions and control first, then the messages packed greedily. A single message is never
- * split (the maximum message size is below the maximum RPC size), so a message too large for one RPC is sent
- * alone and the receiver's limit decides.
+ * Encodes an RPC as one or more RPCs of at most {@code maxSize} bytes and {@link #MAX_MESSAGES} messages each, so
+ * batching never makes an RPC a receiver refuses: subscriptions and control first, then the messages packed
+ * greedily. A single message is never split, so a message larger than {@code maxSize} is sent alone and the
+ * receiver's own limit decides.
  */
 final class RpcSplitter {
+
+    /** Messages per RPC at most: well below every implementation's per-RPC message limit (ours: 1000). */
+    static final int MAX_MESSAGES = 500;
 
     private RpcSplitter() {
     }
 
     static List<byte[]> encode(Rpc rpc, int maxSize) {
-        if (RpcCodec.encodedSize(rpc) <= maxSize) {
+        if (rpc.publish().size() <= MAX_MESSAGES && RpcCodec.encodedSize(rpc) <= maxSize) {
             return List.of(RpcCodec.encode(rpc));
         }
         List<byte[]> out = new ArrayList<>();
@@ -30,7 +33,7 @@ final class RpcSplitter {
         int size = 0;
         for (RpcMessage m : rpc.publish()) {
             int field = RpcCodec.messageFieldSize(m);
-            if (!batch.isEmpty() && size + field > maxSize) {
+            if (!batch.isEmpty() && (size + field > maxSize || batch.size() == MAX_MESSAGES)) {
                 out.add(RpcCodec.encode(new Rpc(List.of(), batch, null)));
                 batch = new ArrayList<>();
                 size = 0;

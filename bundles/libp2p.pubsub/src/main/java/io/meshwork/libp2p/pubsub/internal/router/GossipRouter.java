@@ -90,6 +90,7 @@ public final class GossipRouter {
     private final SeenCache seen;
     private final MessageCache mcache;
     private final Map<PeerId, Outgoing> outgoing = new LinkedHashMap<>();
+    private boolean flushQueued;
     private long seqno;
     private long ticks;
     private long lastDecay;
@@ -990,8 +991,23 @@ public final class GossipRouter {
         return outgoing.computeIfAbsent(peer, k -> new Outgoing());
     }
 
-    /** Hands every peer's collected output to the I/O layer. */
+    /**
+     * Asks for the collected output to be sent: once, by a task queued behind whatever else is already waiting on
+     * the router's executor. A burst of publications or RPCs queued together therefore leaves as one RPC per peer
+     * instead of one per message (one frame, one encryption, one write); when the router is idle the flush runs
+     * right after the current task, so nothing waits.
+     */
     private void flush() {
+        if (outgoing.isEmpty() || flushQueued) {
+            return;
+        }
+        flushQueued = true;
+        executor.execute(this::flushNow);
+    }
+
+    /** Hands every peer's collected output to the I/O layer. */
+    private void flushNow() {
+        flushQueued = false;
         if (outgoing.isEmpty()) {
             return;
         }
