@@ -13,7 +13,16 @@ import static org.ops4j.pax.exam.CoreOptions.options;
 import static org.ops4j.pax.exam.CoreOptions.systemProperty;
 
 import io.meshwork.libp2p.api.HostIdentity;
+import io.meshwork.libp2p.api.host.Host;
 import io.meshwork.libp2p.api.peer.PeerId;
+import io.meshwork.libp2p.api.pubsub.PubSub;
+import io.meshwork.libp2p.api.pubsub.TopicListener;
+import java.nio.charset.StandardCharsets;
+import java.util.Hashtable;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -36,6 +45,7 @@ import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.Constants;
 import org.osgi.framework.ServiceReference;
+import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.runtime.ServiceComponentRuntime;
 import org.osgi.service.component.runtime.dto.ComponentConfigurationDTO;
 import org.osgi.service.component.runtime.dto.ComponentDescriptionDTO;
@@ -132,6 +142,73 @@ public class RelayBundleSetIT {
                         && "1.1.0".equals(installed("it.dropped.bundle").getVersion().toString()));
         Files.delete(dropped);
         waitFor("FileInstall uninstalls the deleted bundle", () -> installed("it.dropped.bundle") == null);
+    }
+
+    /**
+     * Regression: handlers that reference the Host (identify, pubsub) were lost when the Host was re-created while
+     * they were registered (a circular reference in DS), leaving a host that served only ping.
+     */
+    @Test
+    public void hostServesIdentifyAndPubSubAfterStartAndAfterARestartOfCoreAndPubSub() throws Exception {
+        assertServesIdentifyAndPubSub("after start");
+        installed("libp2p.core").stop();
+        installed("libp2p.core").start();
+        assertServesIdentifyAndPubSub("after a restart of libp2p.core");
+        installed("libp2p.pubsub").stop();
+        installed("libp2p.pubsub").start();
+        assertServesIdentifyAndPubSub("after a restart of libp2p.pubsub");
+    }
+
+    private void assertServesIdentifyAndPubSub(String when) throws InterruptedException {
+        waitFor("the host serves identify and gossipsub " + when, () -> {
+            ServiceReference<Host> ref = context.getServiceReference(Host.class);
+            if (ref == null) {
+                return false;
+            }
+            Set<String> protocols = context.getService(ref).protocols();
+            context.ungetService(ref);
+            return protocols.contains("/ipfs/id/1.0.0") && protocols.contains("/meshsub/1.2.0")
+                    && protocols.contains("/floodsub/1.0.0");
+        });
+    }
+
+    /**
+     * A whiteboard topic listener keeps receiving across a restart of the pubsub bundle, without code of its own:
+     * the new PubSub service subscribes it again.
+     */
+    @Test
+    public void whiteboardTopicListenerRewiresAcrossARestartOfThePubSubBundle() throws Exception {
+        String topic = "it/whiteboard";
+        List<String> received = new CopyOnWriteArrayList<>();
+        TopicListener listener = m -> received.add(new String(m.data(), StandardCharsets.UTF_8));
+        ServiceRegistration<TopicListener> reg = context.registerService(TopicListener.class, listener,
+                new Hashtable<>(Map.of(PubSub.TOPIC, topic)));
+        try {
+            publish(topic, "before");
+            waitFor("the listener gets the message published before the restart", () -> received.contains("before"));
+            Bundle pubsub = installed("libp2p.pubsub");
+            pubsub.stop();
+            assertNull("no PubSub service while its bundle is stopped", context.getServiceReference(PubSub.class));
+            pubsub.start();
+            publish(topic, "after");
+            waitFor("the listener gets the message published after the restart", () -> received.contains("after"));
+            assertEquals(List.of("before", "after"), received);
+        } finally {
+            reg.unregister();
+        }
+    }
+
+    private void publish(String topic, String text) throws Exception {
+        waitFor("a PubSub service", () -> context.getServiceReference(PubSub.class) != null);
+        ServiceReference<PubSub> ref = context.getServiceReference(PubSub.class);
+        PubSub pubsub = context.getService(ref);
+        try {
+            waitFor("PubSub has joined " + topic, () -> pubsub.topics().contains(topic));
+            pubsub.publish(topic, text.getBytes(StandardCharsets.UTF_8)).toCompletableFuture()
+                    .get(10, TimeUnit.SECONDS);
+        } finally {
+            context.ungetService(ref);
+        }
     }
 
     private HostIdentity identity() throws InterruptedException {
