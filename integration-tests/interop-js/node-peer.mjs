@@ -545,7 +545,10 @@ const pubsubCommands = {
     return { sent: count, startUs, ms: performance.now() - t0, minRecipients }
   },
 
-  /** Publishes count benchmark payloads of size bytes as fast as publish() resolves. */
+  /**
+   * Publishes count benchmark payloads of size bytes in a burst: every publish() is issued at once (in order), then
+   * all are awaited, the way an application fires a burst (the Java side does the same).
+   */
   async psBurst (cmd) {
     const ps = requirePubsub()
     const topic = requireTopic(cmd)
@@ -553,9 +556,12 @@ const pubsubCommands = {
     const size = cmd.size ?? 256
     const startUs = epochUs()
     const t0 = performance.now()
-    let minRecipients = Infinity
+    const pending = []
     for (let i = 0; i < count; i++) {
-      const r = await ps.publish(topic, benchPayload(i, size))
+      pending.push(ps.publish(topic, benchPayload(i, size)))
+    }
+    let minRecipients = Infinity
+    for (const r of await Promise.all(pending)) {
       minRecipients = Math.min(minRecipients, r.recipients.length)
     }
     return { sent: count, startUs, ms: performance.now() - t0, minRecipients }

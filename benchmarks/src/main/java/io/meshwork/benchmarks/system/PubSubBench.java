@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -45,8 +46,8 @@ import java.util.stream.Collectors;
  * <li>paced: {@code --count} messages of {@code --size} bytes at {@code --rate} per second to 1 and to 2
  * subscribers; latency = subscriber's clock at delivery − the publisher's stamp in the payload (p50, p99 over all
  * deliveries) and loss;</li>
- * <li>burst: {@code --burst} messages of {@code --size} bytes published as fast as publish completes, to 1 and 2
- * subscribers; end-to-end rate = messages delivered to a subscriber ÷ (its last delivery − the publisher's start),
+ * <li>burst: {@code --burst} messages of {@code --size} bytes, all publish calls issued at once, then awaited, to 1
+ * and 2 subscribers; end-to-end rate = messages delivered to a subscriber ÷ (its last delivery − the publisher's start),
  * the slowest subscriber's; and loss.</li>
  * </ul>
  * Both sides stamp and read the payload of {@link PsPayload} (the same bytes as {@code node-peer.mjs}); js
@@ -496,8 +497,12 @@ public final class PubSubBench {
         Published burst(String topic, int count, int size) throws Exception {
             double startUs = PsPayload.epochMicros();
             long t0 = System.nanoTime();
-            for (int i = 0; i < count; i++) {
-                peer.pubsub.publish(topic, PsPayload.make(i, size)).toCompletableFuture().get(30, TimeUnit.SECONDS);
+            List<CompletableFuture<?>> pending = new ArrayList<>(count);
+            for (int i = 0; i < count; i++) { // all issued at once, then awaited (as node-peer.mjs psBurst)
+                pending.add(peer.pubsub.publish(topic, PsPayload.make(i, size)).toCompletableFuture());
+            }
+            for (CompletableFuture<?> f : pending) {
+                f.get(30, TimeUnit.SECONDS);
             }
             return new Published(startUs, (System.nanoTime() - t0) / 1e6);
         }
