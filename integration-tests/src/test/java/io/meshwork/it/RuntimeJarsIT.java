@@ -97,6 +97,102 @@ class RuntimeJarsIT {
         }
     }
 
+    /**
+     * Two runtimes as a user runs them: a relay and a headless desktop node, driven through their Gogo shells. The
+     * desktop connects to the relay, both subscribe to a topic, and each one's message is printed by the other.
+     */
+    @Test
+    void relayAndDesktopExchangePubSubMessagesThroughTheirShells() throws Exception {
+        try (ShellNode relay = new ShellNode(jar("it.relay.jar"), newDataDir("ps-relay"), List.of());
+                ShellNode desktop = new ShellNode(jar("it.desktop.jar"), newDataDir("ps-desktop"),
+                        List.of("--headless"))) {
+            String relayAddress = relay.await(
+                    Pattern.compile("Listening on (/ip4/127\\.0\\.0\\.1/tcp/\\d+/p2p/\\S+)"));
+            desktop.await(NODE_IDENTITY);
+            desktop.send("libp2p:connect " + relayAddress);
+            relay.send("pubsub:subscribe it/chat");
+            desktop.send("pubsub:subscribe it/chat");
+            Pattern fromDesktop = Pattern.compile("\\[it/chat] from \\S+ \\(\\d+ bytes\\): hello from the desktop");
+            Pattern fromRelay = Pattern.compile("\\[it/chat] from \\S+ \\(\\d+ bytes\\): hello from the relay");
+            // the subscriptions travel over the new connection; publish until the other side has them
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (!relay.seen(fromDesktop) || !desktop.seen(fromRelay)) {
+                assertTrue(System.nanoTime() < deadline, "no pubsub message crossed within 30 s.\nrelay:\n"
+                        + relay.output() + "\ndesktop:\n" + desktop.output());
+                if (!relay.seen(fromDesktop)) {
+                    desktop.send("pubsub:publish it/chat hello from the desktop");
+                }
+                if (!desktop.seen(fromRelay)) {
+                    relay.send("pubsub:publish it/chat hello from the relay");
+                }
+                Thread.sleep(500);
+            }
+        }
+    }
+
+    /** A runtime with its Gogo shell on stdin; every output line is kept. */
+    private static final class ShellNode implements AutoCloseable {
+        private final Process process;
+        private final List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
+        private final java.io.Writer stdin;
+
+        ShellNode(Path jar, Path data, List<String> extra) throws IOException {
+            List<String> cmd = new ArrayList<>(List.of(currentJava().toString(), "-jar", jar.toString(), "--data",
+                    data.toString()));
+            cmd.addAll(extra);
+            ProcessBuilder pb = new ProcessBuilder(cmd);
+            pb.redirectErrorStream(true);
+            process = pb.start();
+            stdin = new java.io.OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
+            Thread reader = new Thread(() -> {
+                try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(),
+                        StandardCharsets.UTF_8))) {
+                    for (String line; (line = r.readLine()) != null;) {
+                        lines.add(line);
+                    }
+                } catch (IOException e) {
+                    // the process went away
+                }
+            }, "it-shell-output");
+            reader.setDaemon(true);
+            reader.start();
+        }
+
+        void send(String command) throws IOException {
+            stdin.write(command + "\n");
+            stdin.flush();
+        }
+
+        boolean seen(Pattern pattern) {
+            return lines.stream().anyMatch(l -> pattern.matcher(l).find());
+        }
+
+        String await(Pattern pattern) throws InterruptedException {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(START_TIMEOUT_S);
+            while (System.nanoTime() < deadline) {
+                for (String line : lines) {
+                    Matcher m = pattern.matcher(line);
+                    if (m.find()) {
+                        return m.group(1);
+                    }
+                }
+                assertTrue(process.isAlive(), "process exited before printing " + pattern + ":\n" + output());
+                Thread.sleep(100);
+            }
+            fail("no line matching " + pattern + " within " + START_TIMEOUT_S + " s:\n" + output());
+            return null;
+        }
+
+        String output() {
+            return String.join("\n", lines);
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            stop(process);
+        }
+    }
+
     private static Path currentJava() {
         return Path.of(ProcessHandle.current().info().command().orElseThrow());
     }

@@ -16,6 +16,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.apache.felix.service.command.CommandSession;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -26,7 +27,7 @@ import org.osgi.service.component.annotations.Reference;
  * arriving messages to the console that made them and end with {@code pubsub:unsubscribe} or when the bundle
  * stops.
  */
-@Component(service = PubSubCommands.class, property = {
+@Component(service = PubSubCommands.class, immediate = true, property = { // immediate: keeps shell subscriptions between commands
     "osgi.command.scope=pubsub",
     "osgi.command.function=topics",
     "osgi.command.function=peers",
@@ -77,9 +78,12 @@ public final class PubSubCommands {
         return sb.toString().stripTrailing();
     }
 
-    /** Subscribes and prints each arriving message (author, size, text). */
-    public String subscribe(String topic) {
-        PrintStream console = System.out;
+    /**
+     * Subscribes and prints each arriving message (author, size, text) to the console of the session that
+     * subscribed (the session's own stream: {@code System.out} inside a command is bound to the command's thread).
+     */
+    public String subscribe(CommandSession session, String topic) {
+        PrintStream console = session.getConsole();
         if (shellSubscriptions.containsKey(topic)) {
             return "Already subscribed to '" + topic + "' here.";
         }
