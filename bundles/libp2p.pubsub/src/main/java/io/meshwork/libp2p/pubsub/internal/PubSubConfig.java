@@ -128,6 +128,10 @@ public @interface PubSubConfig {
     @AttributeDefinition(description = "Peer scoring (GossipSub v1.1) with the chat network defaults.")
     boolean scoring() default true;
 
+    @AttributeDefinition(description = "Threads verifying message signatures ahead of the router (0: one per"
+            + " core).")
+    int verify_threads() default 0;
+
     @AttributeDefinition(description = "Validations in flight at once; messages beyond are dropped (counted).")
     int max_pending_validations() default 1024;
 

@@ -25,10 +25,13 @@ import io.meshwork.libp2p.pubsub.internal.router.PubSubProtocol;
 import io.meshwork.libp2p.pubsub.internal.router.RouterConfig;
 import io.meshwork.libp2p.pubsub.internal.router.RouterIo;
 import io.meshwork.libp2p.pubsub.internal.router.RouterStats;
+import io.meshwork.libp2p.pubsub.internal.rpc.MessageId;
 import io.meshwork.libp2p.pubsub.internal.rpc.MessageIdFunction;
+import io.meshwork.libp2p.pubsub.internal.rpc.MessageSigning;
 import io.meshwork.libp2p.pubsub.internal.rpc.Rpc;
 import io.meshwork.libp2p.pubsub.internal.rpc.RpcCodec;
 import io.meshwork.libp2p.pubsub.internal.rpc.RpcLimits;
+import io.meshwork.libp2p.pubsub.internal.rpc.RpcMessage;
 import io.meshwork.libp2p.pubsub.internal.score.PeerScore;
 import io.meshwork.libp2p.pubsub.internal.score.PeerScoreParams;
 import io.meshwork.libp2p.pubsub.internal.score.PeerScoreThresholds;
@@ -40,6 +43,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -78,7 +82,8 @@ import org.slf4j.LoggerFactory;
  * pubsub stream is up and stops being one when its last connection closes.
  *
  * <p><b>Threading.</b> The router and all per-peer state live on one thread ({@code meshwork-pubsub}); stream
- * readers decode RPCs on the connection's event loop and hand them over. Local listeners are called on a second
+ * readers decode RPCs on the connection's event loop, check their signatures there (a batch of messages on the
+ * verification threads {@code meshwork-pubsub-verify-*}, one per core by default) and hand them over in order. Local listeners are called on a second
  * thread ({@code meshwork-pubsub-delivery}), serially. Public methods are thread-safe and never block.
  *
  * <p><b>Bounds.</b> RPCs larger than {@code max_rpc_size} reset the stream; at most {@code peer_inbound_rpcs} RPCs per
@@ -112,6 +117,9 @@ public final class PubSubImpl implements PubSub, StreamHandler, ConnectionListen
     private final ScheduledExecutorService executor;
     private final ThreadPoolExecutor delivery;
     private final GossipRouter router;
+    private final ThreadPoolExecutor verifier;
+    private final MessageIdFunction signedIds;
+    private final Set<String> unsignedTopics;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     // router thread only
@@ -152,10 +160,20 @@ public final class PubSubImpl implements PubSub, StreamHandler, ConnectionListen
                     t.setDaemon(true);
                     return t;
                 });
+        int verifyThreads = config.verify_threads() > 0 ? config.verify_threads()
+                : Runtime.getRuntime().availableProcessors();
+        AtomicInteger verifierIds = new AtomicInteger();
+        this.verifier = new ThreadPoolExecutor(verifyThreads, verifyThreads, 0, TimeUnit.MILLISECONDS,
+                new LinkedBlockingQueue<>(64 * 1024), r -> {
+                    Thread t = new Thread(r, "meshwork-pubsub-verify-" + verifierIds.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
+        this.signedIds = MessageIdFunction.fromName(config.message_id());
+        this.unsignedTopics = Set.of(config.strict_no_sign_topics());
         PeerScore score = config.scoring() ? new PeerScore(PeerScoreParams.chatDefaults(), clock) : null;
         this.router = new GossipRouter(routerConfig, identity, clock, new Io(), executor, new SecureRandom(), score,
-                PeerScoreThresholds.chatDefaults(), MessageIdFunction.fromName(config.message_id()),
-                Set.of(config.strict_no_sign_topics()));
+                PeerScoreThresholds.chatDefaults(), signedIds, unsignedTopics);
         executor.scheduleAtFixedRate(this::heartbeat, config.heartbeat_initial_delay_ms(),
                 config.heartbeat_interval_ms(), TimeUnit.MILLISECONDS);
         // peers connected before we started
@@ -532,6 +550,8 @@ public final class PubSubImpl implements PubSub, StreamHandler, ConnectionListen
     private final class RpcReader implements VarintFrames.MessageHandler {
         private final PeerLink link;
         private final Stream stream;
+        /** Completes when the previous RPC of this stream has been handed to the router. */
+        private CompletableFuture<Void> chain = CompletableFuture.completedFuture(null);
 
         RpcReader(PeerLink link, Stream stream) {
             this.link = link;
@@ -552,12 +572,15 @@ public final class PubSubImpl implements PubSub, StreamHandler, ConnectionListen
             if (link.inboundRpcs.incrementAndGet() >= config.peer_inbound_rpcs()) {
                 stream.pauseReading();
             }
-            onRouter(() -> {
+            Map<RpcMessage, String> checked = new IdentityHashMap<>();
+            CompletableFuture<Void> verified = verifyAhead(rpc, checked);
+            // RPCs of one stream reach the router in order, each once its signatures are checked
+            chain = chain.thenCompose(x -> verified).whenComplete((x, e) -> onRouter(() -> {
                 if (link.inboundRpcs.getAndDecrement() >= config.peer_inbound_rpcs()) {
                     stream.resumeReading();
                 }
-                router.handleRpc(link.peer, rpc);
-            });
+                router.handleRpc(link.peer, rpc, checked);
+            }));
         }
 
         @Override
@@ -571,6 +594,43 @@ public final class PubSubImpl implements PubSub, StreamHandler, ConnectionListen
                 LOG.info("Closed the pubsub stream from {}: {}", link.peer, cause.getMessage());
             }
             onRouter(() -> link.inbound.remove(stream));
+        }
+    }
+
+    /**
+     * Verifies the signatures of the RPC's signed messages ahead of the router, so that verifying (the main cost of
+     * a message) runs beside the router's one thread: a single message right here on the stream's thread (no
+     * extra hop for latency-sensitive traffic), several (a batch) spread over the verification threads. Messages
+     * the router has seen already are skipped (it drops them as duplicates without verifying). Results go into
+     * {@code checked} ({@link GossipRouter#SIGNATURE_OK} or the reason); the stage completes when all are done.
+     */
+    private CompletableFuture<Void> verifyAhead(Rpc rpc, Map<RpcMessage, String> checked) {
+        Set<MessageId> seen = router.seenView();
+        List<RpcMessage> toVerify = new ArrayList<>(rpc.publish().size());
+        for (RpcMessage m : rpc.publish()) {
+            if (m.topic() != null && !unsignedTopics.contains(m.topic()) && m.signature() != null
+                    && !seen.contains(signedIds.apply(m))) {
+                toVerify.add(m);
+            }
+        }
+        if (toVerify.size() <= 1) {
+            toVerify.forEach(m -> record(checked, m, MessageSigning.verify(m)));
+            return CompletableFuture.completedFuture(null);
+        }
+        List<CompletableFuture<Void>> pending = new ArrayList<>(toVerify.size());
+        for (RpcMessage m : toVerify) {
+            try {
+                pending.add(CompletableFuture.runAsync(() -> record(checked, m, MessageSigning.verify(m)), verifier));
+            } catch (RejectedExecutionException e) {
+                break; // stopping, or the pool is saturated: the router verifies the rest itself
+            }
+        }
+        return CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new));
+    }
+
+    private static void record(Map<RpcMessage, String> checked, RpcMessage m, @Nullable String error) {
+        synchronized (checked) {
+            checked.put(m, error == null ? GossipRouter.SIGNATURE_OK : error);
         }
     }
 
@@ -782,6 +842,7 @@ public final class PubSubImpl implements PubSub, StreamHandler, ConnectionListen
             LOG.warn("PubSub did not shut down cleanly: {}", e.toString());
         }
         executor.shutdownNow();
+        verifier.shutdownNow();
         delivery.shutdown();
         try {
             if (!delivery.awaitTermination(2, TimeUnit.SECONDS)) {

@@ -91,6 +91,8 @@ public final class GossipRouter {
     private final MessageCache mcache;
     private final Map<PeerId, Outgoing> outgoing = new LinkedHashMap<>();
     private boolean flushQueued;
+    /** Signature checks made elsewhere for the RPC being handled (see handleRpc). */
+    private Map<RpcMessage, String> checked = Map.of();
     private long seqno;
     private long ticks;
     private long lastDecay;
@@ -363,8 +365,34 @@ public final class GossipRouter {
 
     // ------------------------------------------------------------------ inbound RPC
 
-    /** Handles one decoded RPC from {@code from}. */
+    /** Handles one decoded RPC from {@code from}, verifying signatures here. */
     public void handleRpc(PeerId from, Rpc rpc) {
+        handleRpc(from, rpc, Map.of());
+    }
+
+    /**
+     * Handles one decoded RPC from {@code from} whose signatures were (partly) verified already, on other threads:
+     * {@code checked} maps a message of the RPC (by identity) to {@link #SIGNATURE_OK} or the reason its signature
+     * is invalid; messages not in it are verified here.
+     */
+    public void handleRpc(PeerId from, Rpc rpc, Map<RpcMessage, String> checked) {
+        this.checked = checked;
+        try {
+            handleRpcChecked(from, rpc);
+        } finally {
+            this.checked = Map.of();
+        }
+    }
+
+    /** The value of a signature check that passed, in the map given to {@link #handleRpc(PeerId, Rpc, Map)}. */
+    public static final String SIGNATURE_OK = "";
+
+    /** Ids seen recently, readable from any thread (to skip verifying what the router will drop as duplicate). */
+    public Set<MessageId> seenView() {
+        return seen.view();
+    }
+
+    private void handleRpcChecked(PeerId from, Rpc rpc) {
         PeerState p = peers.get(from);
         if (p == null) {
             LOG.debug("Dropping an RPC from {}, which is not a pubsub peer (any more)", from);
@@ -446,7 +474,9 @@ public final class GossipRouter {
             return;
         }
         if (!unsigned) {
-            String sigError = MessageSigning.verify(msg);
+            String precomputed = checked.get(msg);
+            String sigError = precomputed == null ? MessageSigning.verify(msg)
+                    : precomputed.isEmpty() ? null : precomputed;
             if (sigError != null) {
                 reject(p.id, id, topic, RejectReason.INVALID_SIGNATURE, sigError);
                 return;
@@ -979,8 +1009,13 @@ public final class GossipRouter {
                 author = null;
             }
         }
-        if (msg.seqno() != null && msg.seqno().length == 8) {
-            seq = ByteBuffer.wrap(msg.seqno()).getLong();
+        byte[] seqBytes = msg.seqno();
+        if (seqBytes != null && seqBytes.length > 0 && seqBytes.length <= 8) {
+            long v = 0;
+            for (byte b : seqBytes) { // big-endian, possibly without leading zero bytes (js floodsub)
+                v = (v << 8) | (b & 0xff);
+            }
+            seq = v;
         }
         byte[] data = msg.data() == null ? new byte[0] : msg.data();
         return new PubSubMessage(msg.topic() == null ? "" : msg.topic(), data, author, seq, id.toByteArray(),

@@ -98,10 +98,11 @@ public final class MessageSigning {
 
     /**
      * The StrictSign presence check, done before the (costlier) duplicate lookup and signature verification:
-     * {@code from}, {@code seqno} and {@code signature} must be present and the seqno must be
-     * {@value #SEQNO_LENGTH} bytes. The spec requires from, seqno and signature; go itself only insists on the
-     * signature, but rust rejects a missing or non-8-byte seqno and every implementation publishes 8 bytes, so
-     * the strict reading loses no real message. {@code key} is optional.
+     * {@code from}, {@code seqno} and {@code signature} must be present and the seqno must be 1 to
+     * {@value #SEQNO_LENGTH} bytes. Implementations write 8 bytes, except js-libp2p's floodsub (and its other
+     * users of {@code bigIntToBytes}), which drops leading zero bytes: about one message in 256 carries a 7-byte
+     * seqno, and rejecting it would drop valid messages and penalise honest js peers. go only insists on the
+     * signature. {@code key} is optional.
      *
      * @return null if the fields are there, otherwise which is missing or wrong
      */
@@ -116,8 +117,8 @@ public final class MessageSigning {
         if (seqno == null) {
             return "no seqno";
         }
-        if (seqno.length != SEQNO_LENGTH) {
-            return "seqno is " + seqno.length + " bytes, not " + SEQNO_LENGTH;
+        if (seqno.length == 0 || seqno.length > SEQNO_LENGTH) {
+            return "seqno is " + seqno.length + " bytes, not 1 to " + SEQNO_LENGTH;
         }
         return null;
     }

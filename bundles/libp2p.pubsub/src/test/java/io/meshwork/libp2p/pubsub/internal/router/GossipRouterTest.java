@@ -281,6 +281,22 @@ class GossipRouterTest {
     }
 
     @Test
+    void shortSeqnosOfJsFloodsubAreAcceptedAndReadAsNumbers() {
+        SimNetwork net = new SimNetwork(15);
+        Node a = net.add(CONFIG, true);
+        Node b = net.add(CONFIG, true);
+        net.connect(a, b);
+        joinAll(net, List.of(a, b));
+        byte[] seq = {1, 2, 3, 4, 5, 6, 7}; // a leading zero byte dropped, as js floodsub does
+        RpcMessage signed = io.meshwork.libp2p.pubsub.internal.rpc.MessageSigning.sign(b.identity,
+                new RpcMessage(b.id.bytes(), "short".getBytes(StandardCharsets.UTF_8), seq, TOPIC, null, null));
+        a.router.handleRpc(b.id, new Rpc(List.of(), List.of(signed), null));
+        assertEquals(List.of("short"), texts(a));
+        assertEquals(0x01020304050607L, a.delivered.get(0).sequenceNumber());
+        assertEquals(0, a.router.stats().rejected());
+    }
+
+    @Test
     void validatorVerdictsDecideDeliveryForwardingAndPenalty() {
         SimNetwork net = new SimNetwork(9);
         Node a = net.add(CONFIG, true);
