@@ -26,7 +26,6 @@ import io.meshwork.libp2p.pubsub.internal.score.RejectReason;
 import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -719,7 +718,9 @@ public final class GossipRouter {
         }
         long given = prune.backoffSeconds() == null ? 0 : prune.backoffSeconds();
         addBackoff(topic, p.id, Math.max(given, config.pruneBackoff().toSeconds()));
-        if (!prune.peers().isEmpty() && scoreOf(p.id) >= thresholds.acceptPXThreshold() && m != null) {
+        // without scoring every peer is trusted for peer exchange (as in go, where the threshold is then 0)
+        boolean trusted = score == null || score.score(p.id) >= thresholds.acceptPXThreshold();
+        if (!prune.peers().isEmpty() && trusted && m != null) {
             int connected = 0;
             List<PeerInfo> offered = new ArrayList<>(prune.peers());
             Collections.shuffle(offered, random);
@@ -1097,9 +1098,5 @@ public final class GossipRouter {
     /** For tests: the peers in backoff for a topic. */
     Set<PeerId> backoffPeers(String topic) {
         return Set.copyOf(backoff.getOrDefault(topic, Map.of()).keySet());
-    }
-
-    Collection<PeerId> peerIds() {
-        return List.copyOf(peers.keySet());
     }
 }

@@ -83,13 +83,4 @@ public record RouterConfig(int d, int dLo, int dHi, int dScore, int dOut, int dL
                 Duration.ofSeconds(1), 16, true, 1024, 1000, 1 << 20, 5000, 10, Duration.ofSeconds(3), 3,
                 Duration.ofSeconds(10), 60, 2, Set.of(), 300, 1024, Duration.ofSeconds(10), 50_000, 1000, false);
     }
-
-    public RouterConfig withDirectPeers(Set<PeerId> peers) {
-        return new RouterConfig(d, dLo, dHi, dScore, dOut, dLazy, gossipFactor, heartbeatInterval, fanoutTtl,
-                mcacheLength, mcacheGossip, seenTtl, seenCacheMax, pruneBackoff, unsubscribeBackoff,
-                pruneBackoffSlack, prunePeers, floodPublish, idontwantThreshold, idontwantMaxIds,
-                maxMessageSize, maxIHaveLength, maxIHaveMessages, iwantFollowupTime, gossipRetransmission,
-                graftFloodThreshold, opportunisticGraftTicks, opportunisticGraftPeers, peers, directConnectTicks,
-                maxPendingValidations, validationTimeout, mcacheMax, maxTopicsPerPeer, floodsubOnly);
-    }
 }

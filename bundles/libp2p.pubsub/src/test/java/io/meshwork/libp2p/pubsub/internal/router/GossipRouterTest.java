@@ -280,6 +280,72 @@ class GossipRouterTest {
         assertEquals(1, a.router.stats().rejected());
     }
 
+    private static RouterConfig withDirect(java.util.Set<PeerId> direct) {
+        RouterConfig c = CONFIG;
+        return new RouterConfig(c.d(), c.dLo(), c.dHi(), c.dScore(), c.dOut(), c.dLazy(), c.gossipFactor(),
+                c.heartbeatInterval(), c.fanoutTtl(), c.mcacheLength(), c.mcacheGossip(), c.seenTtl(),
+                c.seenCacheMax(), c.pruneBackoff(), c.unsubscribeBackoff(), c.pruneBackoffSlack(), c.prunePeers(),
+                false, c.idontwantThreshold(), c.idontwantMaxIds(), c.maxMessageSize(), c.maxIHaveLength(),
+                c.maxIHaveMessages(), c.iwantFollowupTime(), c.gossipRetransmission(), c.graftFloodThreshold(),
+                c.opportunisticGraftTicks(), c.opportunisticGraftPeers(), direct, c.directConnectTicks(),
+                c.maxPendingValidations(), c.validationTimeout(), c.mcacheMax(), c.maxTopicsPerPeer(),
+                c.floodsubOnly());
+    }
+
+    @Test
+    void directPeersGetEveryMessageAreNeverMeshedAndAreReconnected() {
+        SimNetwork net = new SimNetwork(16);
+        Node b = net.add(CONFIG, false);
+        Node a = net.add(withDirect(java.util.Set.of(b.id)), false);
+        List<Node> others = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            others.add(net.add(CONFIG, false));
+        }
+        for (Node o : others) {
+            net.connect(a, o);
+        }
+        // not connected yet: the first heartbeat asks to connect to the direct peer
+        net.heartbeat(HB);
+        assertTrue(a.connectRequests.contains(b.id), "no reconnection attempt to the direct peer");
+        net.connect(a, b);
+        List<Node> all = new ArrayList<>(others);
+        all.add(a);
+        all.add(b);
+        joinAll(net, all);
+        net.heartbeats(3, HB);
+        assertFalse(a.router.meshPeers(TOPIC).contains(b.id), "a direct peer in the mesh");
+        // flood publish is off here: only the mesh and direct peers get a's messages, and b always does
+        for (int i = 0; i < 20; i++) {
+            publish(a, "d" + i);
+        }
+        net.drain();
+        assertEquals(20, texts(b).size());
+        // a GRAFT from the direct peer is refused
+        net.logTraffic = true;
+        a.router.handleRpc(b.id, new Rpc(List.of(), List.of(), new ControlMessage(List.of(), List.of(),
+                List.of(new Graft(TOPIC)), List.of(), List.of())));
+        assertFalse(a.router.meshPeers(TOPIC).contains(b.id));
+        assertTrue(net.log.stream().anyMatch(e -> e.to().equals(b.id) && e.rpc().control() != null
+                && !e.rpc().control().prune().isEmpty()), "the direct peer's GRAFT was not answered with PRUNE");
+    }
+
+    @Test
+    void pruneWithPeerExchangeLeadsToConnectionsToTheOfferedPeers() {
+        SimNetwork net = new SimNetwork(17);
+        Node a = net.add(CONFIG, false);
+        Node b = net.add(CONFIG, false);
+        net.connect(a, b);
+        joinAll(net, List.of(a, b));
+        PeerId offered1 = SimNetwork.identity(new java.util.Random(1)).peerId();
+        PeerId offered2 = SimNetwork.identity(new java.util.Random(2)).peerId();
+        a.router.handleRpc(b.id, new Rpc(List.of(), List.of(), new ControlMessage(List.of(), List.of(), List.of(),
+                List.of(new Prune(TOPIC, List.of(new ControlMessage.PeerInfo(offered1.bytes(), null),
+                        new ControlMessage.PeerInfo(offered2.bytes(), null),
+                        new ControlMessage.PeerInfo(a.id.bytes(), null)), 60L)), List.of())));
+        assertEquals(java.util.Set.of(offered1, offered2), new java.util.HashSet<>(a.connectRequests),
+                "peer exchange: connect to the offered peers, never to ourselves");
+    }
+
     @Test
     void shortSeqnosOfJsFloodsubAreAcceptedAndReadAsNumbers() {
         SimNetwork net = new SimNetwork(15);
