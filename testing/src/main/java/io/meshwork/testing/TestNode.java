@@ -36,23 +36,32 @@ public final class TestNode implements AutoCloseable {
     private final YamuxMuxer yamux;
     private boolean listening;
 
-    private TestNode(String name, HostIdentity identity, Map<String, Object> hostConfig) {
+    private TestNode(String name, HostIdentity identity, Map<String, Object> hostConfig, String agentVersion,
+            StreamHandler ping) {
         this.name = name;
         this.identity = identity;
         this.host = BenchAccess.newHost(identity, hostConfig);
-        BenchAccess.bindIdentify(host, identity, "meshwork/test");
+        BenchAccess.bindIdentify(host, identity, agentVersion);
         this.tcp = new TcpTransport(BenchAccess.config(TcpConfig.class, Map.of("event_loop_threads", 1)));
         this.noise = new NoiseSecureChannel(BenchAccess.config(NoiseConfig.class, Map.of()));
         this.yamux = new YamuxMuxer(BenchAccess.config(YamuxMuxerConfig.class, Map.of()));
         BenchAccess.bindSecureChannel(host, noise, "/noise");
         BenchAccess.bindMuxer(host, yamux, "/yamux/1.0.0");
-        BenchAccess.bindHandler(host, new PingHandler(), true, Ping.PROTOCOL);
+        BenchAccess.bindHandler(host, ping, true, Ping.PROTOCOL);
     }
 
-    /** A node listening on an ephemeral loopback port, not yet listening (call {@link #listen()}). */
+    /** A node for an ephemeral loopback port, not yet listening (call {@link #listen()}). */
     public static TestNode create(String name) {
-        return new TestNode(name, newIdentity(),
-                Map.of("listen_addresses", new String[] {"/ip4/127.0.0.1/tcp/0"}));
+        return create(name, "meshwork/test", new PingHandler());
+    }
+
+    /**
+     * As {@link #create(String)}, with the identify agent version and the {@code /ipfs/ping/1.0.0} handler given
+     * (e.g. one that counts the pings js's connection monitor sends).
+     */
+    public static TestNode create(String name, String agentVersion, StreamHandler ping) {
+        return new TestNode(name, newIdentity(), Map.of("listen_addresses", new String[] {"/ip4/127.0.0.1/tcp/0"}),
+                agentVersion, ping);
     }
 
     public TestNode addHandler(StreamHandler handler, boolean allowLimited, String... protocols) {

@@ -1,115 +1,56 @@
 package io.meshwork.benchmarks.system;
 
-import io.meshwork.libp2p.api.HostIdentity;
-import io.meshwork.libp2p.api.crypto.PrivateKey;
-import io.meshwork.libp2p.api.crypto.PublicKey;
 import io.meshwork.libp2p.api.multiaddr.Multiaddr;
 import io.meshwork.libp2p.api.peer.PeerId;
-import io.meshwork.libp2p.core.internal.host.BenchAccess;
 import io.meshwork.libp2p.core.internal.host.HostImpl;
-import io.meshwork.libp2p.core.internal.ping.Ping;
 import io.meshwork.libp2p.core.internal.ping.PingHandler;
-import io.meshwork.libp2p.muxer.yamux.internal.YamuxMuxer;
-import io.meshwork.libp2p.muxer.yamux.internal.YamuxMuxerConfig;
-import io.meshwork.libp2p.security.noise.internal.NoiseConfig;
-import io.meshwork.libp2p.security.noise.internal.NoiseSecureChannel;
-import io.meshwork.libp2p.transport.tcp.internal.TcpConfig;
-import io.meshwork.libp2p.transport.tcp.internal.TcpTransport;
-import java.security.SecureRandom;
-import java.util.List;
-import java.util.Map;
+import io.meshwork.testing.TestNode;
 
 /**
- * A real Meshwork host in this JVM, assembled as Declarative Services would assemble it in the runtimes (a copy of
- * the integration tests' {@code JavaPeer}): TCP on 127.0.0.1 (one event loop thread), Noise, Yamux, identify, ping,
- * and the {@link BenchProtocols} handlers.
+ * A real Meshwork host in this JVM for {@link SystemBench}: a {@link TestNode} (TCP on 127.0.0.1 with one event
+ * loop thread, Noise, Yamux, identify, ping) with the {@link BenchProtocols} handlers.
  */
 final class BenchPeer implements AutoCloseable {
 
     static final String AGENT = "meshwork/0.1.0-systembench";
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     final String name;
     final HostImpl host;
-    private final TcpTransport tcp;
-    private final NoiseSecureChannel noise;
-    private final YamuxMuxer yamux;
+    private final TestNode node;
 
-    private BenchPeer(String name, HostImpl host, TcpTransport tcp, NoiseSecureChannel noise, YamuxMuxer yamux) {
+    private BenchPeer(String name, TestNode node) {
         this.name = name;
-        this.host = host;
-        this.tcp = tcp;
-        this.noise = noise;
-        this.yamux = yamux;
+        this.node = node;
+        this.host = node.host;
     }
 
     static BenchPeer start(String name) {
-        HostIdentity id = identity();
-        HostImpl host = BenchAccess.newHost(id, Map.of("listen_addresses", new String[] {"/ip4/127.0.0.1/tcp/0"}));
-        BenchAccess.bindIdentify(host, id, AGENT);
-        TcpTransport tcp = new TcpTransport(BenchAccess.config(TcpConfig.class, Map.of("event_loop_threads", 1)));
-        NoiseSecureChannel noise = new NoiseSecureChannel(BenchAccess.config(NoiseConfig.class, Map.of()));
-        YamuxMuxer yamux = new YamuxMuxer(BenchAccess.config(YamuxMuxerConfig.class, Map.of()));
-        BenchAccess.bindSecureChannel(host, noise, "/noise");
-        BenchAccess.bindMuxer(host, yamux, "/yamux/1.0.0");
-        BenchPeer peer = new BenchPeer(name, host, tcp, noise, yamux);
-        PingHandler ping = new PingHandler();
-        BenchAccess.bindHandler(host, ping::handle, true, Ping.PROTOCOL);
-        BenchAccess.bindHandler(host, BenchProtocols.echo(), false, BenchProtocols.ECHO);
-        BenchAccess.bindHandler(host, BenchProtocols.sink(), false, BenchProtocols.SINK);
-        BenchAccess.bindHandler(host, BenchProtocols.source(), false, BenchProtocols.SOURCE);
-        BenchAccess.bindHandler(host, BenchProtocols.discard(), false, BenchProtocols.DISCARD);
-        BenchAccess.bindHandler(host, BenchProtocols.blast(), false, BenchProtocols.BLAST);
-        BenchAccess.bindTransport(host, tcp, "tcp"); // last: starts listening with everything in place
-        if (host.listenAddresses().isEmpty()) {
-            peer.close();
-            throw new IllegalStateException(name + ": the host listens nowhere");
-        }
-        return peer;
+        TestNode node = TestNode.create(name, AGENT, new PingHandler())
+                .addHandler(BenchProtocols.echo(), false, BenchProtocols.ECHO)
+                .addHandler(BenchProtocols.sink(), false, BenchProtocols.SINK)
+                .addHandler(BenchProtocols.source(), false, BenchProtocols.SOURCE)
+                .addHandler(BenchProtocols.discard(), false, BenchProtocols.DISCARD)
+                .addHandler(BenchProtocols.blast(), false, BenchProtocols.BLAST)
+                .listen();
+        return new BenchPeer(name, node);
     }
 
     PeerId peerId() {
-        return host.peerId();
+        return node.peerId();
     }
 
     /** The first loopback listen address, with {@code /p2p/<id>}. */
     Multiaddr address() {
-        List<Multiaddr> addrs = host.listenAddresses();
-        return addrs.stream().filter(a -> a.toString().startsWith("/ip4/127.")).findFirst().orElseThrow()
-                .withPeerId(host.peerId());
-    }
-
-    private static HostIdentity identity() {
-        PrivateKey key = PrivateKey.generateEd25519(RANDOM);
-        PeerId id = PeerId.fromPublicKey(key.publicKey());
-        return new HostIdentity() {
-            @Override
-            public PeerId peerId() {
-                return id;
-            }
-
-            @Override
-            public PublicKey publicKey() {
-                return key.publicKey();
-            }
-
-            @Override
-            public byte[] sign(byte[] data) {
-                return key.sign(data);
-            }
-        };
+        return node.address();
     }
 
     @Override
     public void close() {
-        BenchAccess.deactivate(host);
-        yamux.deactivate();
-        noise.deactivate();
-        tcp.deactivate();
+        node.close();
     }
 
     @Override
     public String toString() {
-        return name + " " + host.peerId();
+        return node.toString();
     }
 }
