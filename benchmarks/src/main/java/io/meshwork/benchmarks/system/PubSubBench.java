@@ -1,5 +1,12 @@
 package io.meshwork.benchmarks.system;
 
+import static io.meshwork.benchmarks.system.BenchStats.cell;
+import static io.meshwork.benchmarks.system.BenchStats.loadAverage;
+import static io.meshwork.benchmarks.system.BenchStats.median;
+import static io.meshwork.benchmarks.system.BenchStats.nodeVersion;
+import static io.meshwork.benchmarks.system.BenchStats.num;
+import static io.meshwork.benchmarks.system.BenchStats.percentile;
+
 import io.meshwork.libp2p.api.multiaddr.Multiaddr;
 import io.meshwork.libp2p.api.pubsub.PubSubMessage;
 import io.meshwork.libp2p.api.pubsub.PubSubPeer;
@@ -547,59 +554,12 @@ public final class PubSubBench {
         return sb.toString();
     }
 
-    private static String cell(List<Double> v) {
-        double med = median(v);
-        double min = v.stream().mapToDouble(Double::doubleValue).min().orElseThrow();
-        double max = v.stream().mapToDouble(Double::doubleValue).max().orElseThrow();
-        return v.size() == 1 ? num(med) : num(med) + " (" + num(min) + "–" + num(max) + ")";
-    }
-
-    private static String num(double d) {
-        return d == 0 ? "0" : d >= 100 ? String.format(Locale.ROOT, "%.0f", d)
-                : d >= 10 ? String.format(Locale.ROOT, "%.1f", d)
-                : d >= 1 ? String.format(Locale.ROOT, "%.2f", d) : String.format(Locale.ROOT, "%.3f", d);
-    }
-
     // ------------------------------------------------------------------ helpers
-
-    static double median(List<Double> v) {
-        double[] s = v.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-        int n = s.length;
-        return n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
-    }
-
-    /** Nearest-rank percentile. */
-    static double percentile(double[] v, double p) {
-        double[] s = v.clone();
-        Arrays.sort(s);
-        int rank = (int) Math.ceil(p / 100 * s.length);
-        return s[Math.max(0, Math.min(s.length - 1, rank - 1))];
-    }
 
     private static <T> List<T> concat(List<T> a, List<T> b) {
         List<T> out = new ArrayList<>(a);
         out.addAll(b);
         return out;
-    }
-
-    private static String loadAverage() {
-        try {
-            String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
-            return f[0] + " " + f[1] + " " + f[2];
-        } catch (IOException e) {
-            return "n/a";
-        }
-    }
-
-    private static String nodeVersion() {
-        try {
-            Process p = new ProcessBuilder("node", "--version").redirectErrorStream(true).start();
-            String v = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-            p.waitFor();
-            return "Node " + v;
-        } catch (IOException | InterruptedException e) {
-            return "Node ?";
-        }
     }
 
     private static void log(String msg) {

@@ -1,8 +1,14 @@
 package io.meshwork.benchmarks.system;
 
+import static io.meshwork.benchmarks.system.BenchStats.cell;
+import static io.meshwork.benchmarks.system.BenchStats.loadAverage;
+import static io.meshwork.benchmarks.system.BenchStats.median;
+import static io.meshwork.benchmarks.system.BenchStats.nodeVersion;
+import static io.meshwork.benchmarks.system.BenchStats.num;
+import static io.meshwork.benchmarks.system.BenchStats.percentile;
+
 import io.meshwork.libp2p.api.multiaddr.Multiaddr;
 import io.meshwork.libp2p.api.peer.PeerId;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -316,39 +322,7 @@ public final class SystemBench {
         sb.append(String.format(Locale.ROOT, "- %s: %.2f× → %s%n", what, ratio, met ? "**met**" : "**not met**"));
     }
 
-    private static String cell(List<Double> v) {
-        double med = median(v);
-        double min = v.stream().mapToDouble(Double::doubleValue).min().orElseThrow();
-        double max = v.stream().mapToDouble(Double::doubleValue).max().orElseThrow();
-        return v.size() == 1 ? num(med) : num(med) + " (" + num(min) + "–" + num(max) + ")";
-    }
-
-    private static String num(double d) {
-        return d >= 100 ? String.format(Locale.ROOT, "%.0f", d)
-                : d >= 10 ? String.format(Locale.ROOT, "%.1f", d)
-                : d >= 1 ? String.format(Locale.ROOT, "%.2f", d) : String.format(Locale.ROOT, "%.3f", d);
-    }
-
     // ------------------------------------------------------------------ helpers
-
-    static double median(List<Double> v) {
-        return median(v.stream().mapToDouble(Double::doubleValue).toArray());
-    }
-
-    static double median(double[] v) {
-        double[] s = v.clone();
-        Arrays.sort(s);
-        int n = s.length;
-        return n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
-    }
-
-    /** Nearest-rank percentile. */
-    static double percentile(double[] v, double p) {
-        double[] s = v.clone();
-        Arrays.sort(s);
-        int rank = (int) Math.ceil(p / 100 * s.length);
-        return s[Math.max(0, Math.min(s.length - 1, rank - 1))];
-    }
 
     private static double[] numbers(Object list) {
         return ((List<?>) list).stream().mapToDouble(o -> ((Number) o).doubleValue()).toArray();
@@ -364,26 +338,6 @@ public final class SystemBench {
 
     private static <T> T join(java.util.concurrent.CompletionStage<T> stage) throws Exception {
         return stage.toCompletableFuture().get(60, java.util.concurrent.TimeUnit.SECONDS);
-    }
-
-    private static String loadAverage() {
-        try {
-            String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
-            return f[0] + " " + f[1] + " " + f[2];
-        } catch (IOException e) {
-            return "n/a";
-        }
-    }
-
-    private static String nodeVersion() {
-        try {
-            Process p = new ProcessBuilder("node", "--version").redirectErrorStream(true).start();
-            String v = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-            p.waitFor();
-            return "Node " + v;
-        } catch (IOException | InterruptedException e) {
-            return "Node ?";
-        }
     }
 
     private static void log(String msg) {
