@@ -529,37 +529,12 @@ public final class RpcCodec {
                 int tag = tag();
                 switch (tag) {
                     case F1_LEN:
-                        if (subscriptions == null) {
-                            subscriptions = new ArrayList<>();
-                        }
-                        int s = subscriptions.size();
-                        if (s == limits.maxSubscriptions()) {
-                            throw new Fail("more than " + s + " subscriptions (limit RpcLimits.maxSubscriptions)")
-                                    .in("subscriptions");
-                        }
-                        try {
-                            int outer = enter();
-                            subscriptions.add(subOpts());
-                            end = outer;
-                        } catch (Fail fail) {
-                            throw fail.in("subscriptions[" + s + "]");
-                        }
+                        subscriptions = nested(subscriptions, limits.maxSubscriptions(), "subscriptions",
+                                "subscriptions", "maxSubscriptions", this::subOpts);
                         break;
                     case F2_LEN:
-                        if (publish == null) {
-                            publish = new ArrayList<>();
-                        }
-                        int m = publish.size();
-                        if (m == limits.maxMessages()) {
-                            throw new Fail("more than " + m + " messages (limit RpcLimits.maxMessages)").in("publish");
-                        }
-                        try {
-                            int outer = enter();
-                            publish.add(message());
-                            end = outer;
-                        } catch (Fail fail) {
-                            throw fail.in("publish[" + m + "]");
-                        }
+                        publish = nested(publish, limits.maxMessages(), "publish", "messages", "maxMessages",
+                                this::message);
                         break;
                     case F3_LEN:
                         // proto2 merges repeated occurrences of a singular message field: the lists concatenate
@@ -672,8 +647,20 @@ public final class RpcCodec {
                         + "(limit RpcLimits.maxControlEntries)");
             }
             controlEntries++;
+            return nested(list, Integer.MAX_VALUE, name, name, "", reader);
+        }
+
+        /**
+         * Reads one element of a repeated nested-message field with {@code reader} and appends it, refusing more than
+         * {@code limit} elements ({@code what} and {@code limitName} name them in the error).
+         */
+        private <T> List<T> nested(@Nullable List<T> list, int limit, String name, String what, String limitName,
+                Supplier<T> reader) {
             List<T> target = list == null ? new ArrayList<>() : list;
             int index = target.size();
+            if (index == limit) {
+                throw new Fail("more than " + index + " " + what + " (limit RpcLimits." + limitName + ")").in(name);
+            }
             try {
                 int outer = enter();
                 target.add(reader.get());
@@ -768,20 +755,8 @@ public final class RpcCodec {
                         topic = topic("topicID");
                         break;
                     case F2_LEN:
-                        if (peers == null) {
-                            peers = new ArrayList<>();
-                        }
-                        int p = peers.size();
-                        if (p == limits.maxPeersPerPrune()) {
-                            throw new Fail("more than " + p + " peers (limit RpcLimits.maxPeersPerPrune)").in("peers");
-                        }
-                        try {
-                            int outer = enter();
-                            peers.add(peerInfo());
-                            end = outer;
-                        } catch (Fail fail) {
-                            throw fail.in("peers[" + p + "]");
-                        }
+                        peers = nested(peers, limits.maxPeersPerPrune(), "peers", "peers", "maxPeersPerPrune",
+                                this::peerInfo);
                         break;
                     case F3_VARINT:
                         backoff = varint();
