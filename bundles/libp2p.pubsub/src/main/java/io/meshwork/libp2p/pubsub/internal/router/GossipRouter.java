@@ -708,6 +708,25 @@ public final class GossipRouter {
         if (score != null) {
             score.graft(p.id, topic);
         }
+        offerRecent(p.id, topic);
+    }
+
+    /**
+     * Tells a peer that just joined our mesh for {@code topic} which recent messages we have (an IHAVE of the
+     * message cache's gossip window), so it can ask for what it missed. Why: a peer that lost its mesh (mesh peers
+     * died or pruned it) misses what was published until it grafts new ones, and ordinary gossip goes only to
+     * peers outside the mesh, so nothing else would offer it those messages again. Receivers handle IHAVE from
+     * mesh peers like any other (go and js do), so this stays within the protocol.
+     */
+    private void offerRecent(PeerId peer, String topic) {
+        List<MessageId> ids = mcache.gossipIds(topic);
+        if (ids.isEmpty()) {
+            return;
+        }
+        if (ids.size() > config.maxIHaveLength()) {
+            ids = ids.subList(0, config.maxIHaveLength()); // newest first
+        }
+        out(peer).ihave.add(new IHave(topic, ids));
     }
 
     private void handlePrune(PeerState p, Prune prune) {
@@ -758,6 +777,7 @@ public final class GossipRouter {
         if (score != null) {
             score.graft(peer, topic);
         }
+        offerRecent(peer, topic);
     }
 
     private void sendPrune(PeerId peer, String topic, boolean px, long backoffSeconds) {

@@ -259,6 +259,56 @@ class GossipRouterTest {
     }
 
     @Test
+    void aPeerThatLostItsMeshGetsWhatWasPublishedMeanwhileFromItsNewMeshPeers() {
+        // D = 1: x's whole mesh is one peer. When it dies, what is published before x grafts someone else reaches
+        // only b, and gossip goes to non-mesh peers only, so once b has x in its mesh only the IHAVE that comes
+        // with the graft can offer x the messages it missed.
+        RouterConfig tiny = new RouterConfig(1, 1, 1, 1, 0, 6, 0.25, HB, Duration.ofSeconds(60), 5, 3,
+                Duration.ofMinutes(2), 1000, Duration.ofMinutes(1), Duration.ofSeconds(10), HB, 16, true, 1024, 1000,
+                1 << 20, 5000, 10, Duration.ofSeconds(3), 3, Duration.ofSeconds(10), 60, 2, java.util.Set.of(), 300,
+                1024, Duration.ofSeconds(10), 1000, 1000, false);
+        SimNetwork net = new SimNetwork(18);
+        Node p = net.add(tiny, false);
+        Node a = net.add(tiny, false);
+        Node b = net.add(tiny, false);
+        Node x = net.add(tiny, false);
+        net.connect(p, b);
+        net.connect(a, x);
+        net.connect(b, x);
+        net.connect(p, a);
+        List<Node> all = List.of(p, a, b, x);
+        all.forEach(n -> n.router.join(TOPIC));
+        net.drain();
+        // steer the meshes: x meshes with a only, b with p only
+        for (Node n : all) {
+            for (PeerId peer : n.router.meshPeers(TOPIC)) {
+                n.router.handleRpc(peer, new Rpc(List.of(), List.of(), new ControlMessage(List.of(), List.of(),
+                        List.of(), List.of(new Prune(TOPIC, List.of(), 0L)), List.of())));
+            }
+        }
+        x.router.handleRpc(a.id, new Rpc(List.of(), List.of(), new ControlMessage(List.of(), List.of(),
+                List.of(new Graft(TOPIC)), List.of(), List.of())));
+        b.router.handleRpc(p.id, new Rpc(List.of(), List.of(), new ControlMessage(List.of(), List.of(),
+                List.of(new Graft(TOPIC)), List.of(), List.of())));
+        net.queue.clear();
+        net.clock.advance(Duration.ofMinutes(2)); // every backoff over
+        assertEquals(java.util.Set.of(a.id), x.router.meshPeers(TOPIC));
+        assertEquals(java.util.Set.of(p.id), b.router.meshPeers(TOPIC));
+
+        net.kill(a);
+        publish(p, "while x has no mesh");
+        net.drain();
+        assertTrue(texts(b).contains("while x has no mesh"));
+        assertFalse(texts(x).contains("while x has no mesh"));
+        x.router.heartbeat(); // x grafts b
+        net.drain();
+        b.router.heartbeat(); // x is in b's mesh now: b's ordinary gossip leaves it out
+        net.drain();
+        assertTrue(b.router.meshPeers(TOPIC).contains(x.id));
+        assertEquals(List.of("while x has no mesh"), texts(x), "x never got what was published while it had no mesh");
+    }
+
+    @Test
     void invalidSignatureIsRejectedNotForwardedAndScored() {
         SimNetwork net = new SimNetwork(8);
         Node a = net.add(CONFIG, true);
