@@ -49,10 +49,24 @@ public final class TestNode implements AutoCloseable {
         BenchAccess.bindHandler(host, new PingHandler(), true, Ping.PROTOCOL);
     }
 
-    /** A node listening on an ephemeral loopback port, not yet listening (call {@link #listen()}). */
+    /** A node for an ephemeral loopback port, not yet listening (call {@link #listen()}). */
     public static TestNode create(String name) {
         return new TestNode(name, newIdentity(),
                 Map.of("listen_addresses", new String[] {"/ip4/127.0.0.1/tcp/0"}));
+    }
+
+    /**
+     * A node with the given identity listening on {@code listenAddresses} (e.g. a fixed port to restart a node in
+     * place, or {@code /p2p-circuit} next to a loopback address for a relay client), not yet listening.
+     */
+    public static TestNode create(String name, HostIdentity identity, String... listenAddresses) {
+        return new TestNode(name, identity, Map.of("listen_addresses", listenAddresses.clone()));
+    }
+
+    /** Binds another transport (e.g. the circuit relay client); it starts listening at once. */
+    public TestNode addTransport(io.meshwork.libp2p.api.spi.Transport transport, String name) {
+        BenchAccess.bindTransport(host, transport, name);
+        return this;
     }
 
     public TestNode addHandler(StreamHandler handler, boolean allowLimited, String... protocols) {
