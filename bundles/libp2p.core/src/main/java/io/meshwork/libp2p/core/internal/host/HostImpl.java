@@ -147,14 +147,36 @@ public final class HostImpl implements Host {
         synchronized (transportLock) {
             transports.add(transport, props);
         }
-        try {
-            timer.execute(() -> {
-                synchronized (transportLock) {
-                    if (transports.entries().stream().anyMatch(e -> e.service() == transport)) {
-                        listenOn(transport);
-                    }
+        listenLater(transport, lazy, 0);
+    }
+
+    /**
+     * Listens on {@code transport} from the timer thread. If the transport cannot be obtained yet (its component is
+     * still waiting for this host to finish activating), tries again a few times, a second apart.
+     */
+    private void listenLater(Transport transport, LazyService<Transport> lazy, int attempt) {
+        Runnable task = () -> {
+            if (transports.entries().stream().noneMatch(e -> e.service() == transport)) {
+                return; // unbound meanwhile
+            }
+            try {
+                lazy.get();
+            } catch (IllegalStateException e) {
+                if (attempt < 10) {
+                    listenLater(transport, lazy, attempt + 1);
+                } else {
+                    LOG.warn("{} did not become available; not listening on it: {}", transport, e.getMessage());
                 }
-            });
+                return;
+            }
+            synchronized (transportLock) {
+                if (transports.entries().stream().anyMatch(e -> e.service() == transport)) {
+                    listenOn(transport);
+                }
+            }
+        };
+        try {
+            timer.schedule(task, attempt == 0 ? 0 : 1000, TimeUnit.MILLISECONDS);
         } catch (java.util.concurrent.RejectedExecutionException e) {
             // the host is stopping
         }
