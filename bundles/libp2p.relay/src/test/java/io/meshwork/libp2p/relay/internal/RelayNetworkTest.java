@@ -17,6 +17,7 @@ import io.meshwork.libp2p.relay.internal.client.ClientConfig;
 import io.meshwork.libp2p.relay.internal.client.RelayClient;
 import io.meshwork.libp2p.relay.internal.hop.HopConfig;
 import io.meshwork.libp2p.relay.internal.hop.HopServer;
+import io.meshwork.libp2p.relay.internal.proto.HopMessage;
 import io.meshwork.libp2p.relay.internal.proto.RelayCodec;
 import io.meshwork.testing.TestNode;
 import java.io.ByteArrayOutputStream;
@@ -258,5 +259,30 @@ class RelayNetworkTest {
         Connection conn = get(b.node.host.connect(a.circuitAddress()));
         assertEquals("again", echoThrough(conn, "again".getBytes(StandardCharsets.ISO_8859_1)));
         assertFalse(conn.remoteAddress().toString().contains("/tcp/" + "0/"));
+    }
+
+    @Test
+    void reserveOverARelayedConnectionAndPeersOffTheAllowListAreDenied() throws Exception {
+        Relay r = new Relay(TestNode.newIdentity(), "/ip4/127.0.0.1/tcp/0", Map.of());
+        Client a = new Client("a", relayAddress(r).toString());
+        HopServer hopOnA = new HopServer(a.node.host, a.node.identity, BenchAccess.config(HopConfig.class,
+                Map.of("enabled", true)), Clock.systemUTC(), timer);
+        a.node.addHandler(hopOnA, true, RelayCodec.HOP);
+        open.add(hopOnA);
+        await("a's reservation", 5000, () -> !a.relay.circuitAddresses().isEmpty());
+        Client b = new Client("b");
+        Connection relayed = get(b.node.host.connect(a.circuitAddress()));
+        assertTrue(relayed.isLimited());
+        Stream hop = get(relayed.newStream(List.of(RelayCodec.HOP)));
+        get(Handshake.send(hop, RelayCodec.encode(HopMessage.reserve())));
+        HopMessage answer = RelayCodec.decodeHop(get(Handshake.read(hop, RelayCodec.MAX_MESSAGE_SIZE, 5000, timer))
+                .body());
+        assertEquals("PERMISSION_DENIED", answer.statusName());
+
+        Relay picky = new Relay(TestNode.newIdentity(), "/ip4/127.0.0.1/tcp/0",
+                Map.of("allowed_peers", new String[] {a.node.peerId().toString()}));
+        Client c = new Client("c", relayAddress(picky).toString());
+        await("c's refusal", 5000, () -> !c.relay.reservations().isEmpty()
+                && c.relay.reservations().get(0).lastError().startsWith("PERMISSION_DENIED: reservation on relay"));
     }
 }
