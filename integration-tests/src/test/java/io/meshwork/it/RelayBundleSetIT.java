@@ -159,6 +159,35 @@ public class RelayBundleSetIT {
         assertServesIdentifyAndPubSub("after a restart of libp2p.pubsub");
     }
 
+    /**
+     * The relay runtime turns the circuit relay hop server on (RelayDefaults) and every node serves STOP; the circuit
+     * transport references the Host, which binds transports lazily, so restarts of either side rewire.
+     */
+    @Test
+    public void relayServesHopAndStopAfterStartAndAfterRestartsOfCoreAndRelay() throws Exception {
+        assertServes("after start", "/libp2p/circuit/relay/0.2.0/hop", "/libp2p/circuit/relay/0.2.0/stop");
+        installed("libp2p.core").stop();
+        installed("libp2p.core").start();
+        assertServes("after a restart of libp2p.core", "/libp2p/circuit/relay/0.2.0/hop",
+                "/libp2p/circuit/relay/0.2.0/stop", "/ipfs/id/1.0.0");
+        installed("libp2p.relay").stop();
+        installed("libp2p.relay").start();
+        assertServes("after a restart of libp2p.relay", "/libp2p/circuit/relay/0.2.0/hop",
+                "/libp2p/circuit/relay/0.2.0/stop", "/ipfs/id/1.0.0");
+    }
+
+    private void assertServes(String when, String... expected) throws InterruptedException {
+        waitFor("the host serves " + List.of(expected) + " " + when, () -> {
+            ServiceReference<Host> ref = context.getServiceReference(Host.class);
+            if (ref == null) {
+                return false;
+            }
+            Set<String> protocols = context.getService(ref).protocols();
+            context.ungetService(ref);
+            return protocols.containsAll(List.of(expected));
+        });
+    }
+
     private void assertServesIdentifyAndPubSub(String when) throws InterruptedException {
         waitFor("the host serves identify and gossipsub " + when, () -> {
             ServiceReference<Host> ref = context.getServiceReference(Host.class);

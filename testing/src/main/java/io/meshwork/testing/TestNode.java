@@ -7,6 +7,7 @@ import io.meshwork.libp2p.api.host.ConnectionListener;
 import io.meshwork.libp2p.api.host.StreamHandler;
 import io.meshwork.libp2p.api.multiaddr.Multiaddr;
 import io.meshwork.libp2p.api.peer.PeerId;
+import io.meshwork.libp2p.api.spi.Transport;
 import io.meshwork.libp2p.core.internal.host.BenchAccess;
 import io.meshwork.libp2p.core.internal.host.HostImpl;
 import io.meshwork.libp2p.core.internal.ping.Ping;
@@ -62,6 +63,21 @@ public final class TestNode implements AutoCloseable {
     public static TestNode create(String name, String agentVersion, StreamHandler ping) {
         return new TestNode(name, newIdentity(), Map.of("listen_addresses", new String[] {"/ip4/127.0.0.1/tcp/0"}),
                 agentVersion, ping);
+    }
+
+    /**
+     * A node with the given identity listening on {@code listenAddresses} (e.g. a fixed port to restart a node in
+     * place, or {@code /p2p-circuit} next to a loopback address for a relay client), not yet listening.
+     */
+    public static TestNode create(String name, HostIdentity identity, String... listenAddresses) {
+        return new TestNode(name, identity, Map.of("listen_addresses", listenAddresses.clone()), "meshwork/test",
+                new PingHandler());
+    }
+
+    /** Binds another transport (e.g. the circuit relay client); it starts listening at once. */
+    public TestNode addTransport(Transport transport, String name) {
+        BenchAccess.bindTransport(host, transport, name);
+        return this;
     }
 
     public TestNode addHandler(StreamHandler handler, boolean allowLimited, String... protocols) {

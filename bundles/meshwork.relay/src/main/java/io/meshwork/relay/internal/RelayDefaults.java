@@ -17,13 +17,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The relay's defaults for components whose general defaults suit a desktop node: the libp2p host listens on the
- * well-known port 4001 (IPv4 and IPv6) instead of an ephemeral port. Applied only when the operator has not
- * configured that component (a {@code <data>/conf/io.meshwork.libp2p.core.cfg} always wins).
+ * well-known port 4001 (IPv4 and IPv6) instead of an ephemeral port, and the circuit relay hop server is on. Each
+ * default applies only when the operator has not configured that component (a {@code <data>/conf/<pid>.cfg}
+ * always wins).
  */
 @Component(immediate = true)
 public final class RelayDefaults {
 
     static final String HOST_PID = "io.meshwork.libp2p.core";
+    static final String HOP_PID = "io.meshwork.libp2p.relay.hop";
     static final String[] LISTEN = {"/ip4/0.0.0.0/tcp/4001", "/ip6/::/tcp/4001"};
 
     private static final Logger LOG = LoggerFactory.getLogger(RelayDefaults.class);
@@ -31,23 +33,37 @@ public final class RelayDefaults {
     @Activate
     public RelayDefaults(BundleContext context, @Reference ConfigurationAdmin configAdmin) {
         String data = context.getProperty("meshwork.data");
-        if (data != null && (Files.exists(Path.of(data, "conf", HOST_PID + ".cfg"))
-                || Files.exists(Path.of(data, "conf", HOST_PID + ".config")))) {
-            return; // the operator's file (applied by FileInstall) decides
-        }
-        try {
-            Configuration[] existing = configAdmin.listConfigurations("(service.pid=" + HOST_PID + ")");
-            if (existing != null && existing.length > 0) {
-                return;
-            }
-            Configuration c = configAdmin.getConfiguration(HOST_PID, "?");
-            Dictionary<String, Object> props = new Hashtable<>();
-            props.put("listen.addresses", LISTEN.clone()); // DS maps listen_addresses() to listen.addresses
-            c.updateIfDifferent(props);
+        Dictionary<String, Object> host = new Hashtable<>();
+        host.put("listen.addresses", LISTEN.clone()); // DS maps listen_addresses() to listen.addresses
+        if (apply(configAdmin, data, HOST_PID, host)) {
             LOG.info("Relay defaults: listening on {} (override in conf/{}.cfg)", String.join(" and ", LISTEN),
                     HOST_PID);
+        }
+        Dictionary<String, Object> hop = new Hashtable<>();
+        hop.put("enabled", Boolean.TRUE);
+        if (apply(configAdmin, data, HOP_PID, hop)) {
+            LOG.info("Relay defaults: circuit relay hop server on (override in conf/{}.cfg)", HOP_PID);
+        }
+    }
+
+    /** Sets {@code props} as the configuration of {@code pid} unless the operator configured it; true if set. */
+    private static boolean apply(ConfigurationAdmin configAdmin, String data, String pid,
+                                 Dictionary<String, Object> props) {
+        if (data != null && (Files.exists(Path.of(data, "conf", pid + ".cfg"))
+                || Files.exists(Path.of(data, "conf", pid + ".config")))) {
+            return false; // the operator's file (applied by FileInstall) decides
+        }
+        try {
+            Configuration[] existing = configAdmin.listConfigurations("(service.pid=" + pid + ")");
+            if (existing != null && existing.length > 0) {
+                return false;
+            }
+            Configuration c = configAdmin.getConfiguration(pid, "?");
+            c.updateIfDifferent(props);
+            return true;
         } catch (IOException | InvalidSyntaxException e) {
-            LOG.warn("Could not apply the relay's default listen addresses: {}", e.getMessage(), e);
+            LOG.warn("Could not apply the relay's defaults for {}: {}", pid, e.getMessage(), e);
+            return false;
         }
     }
 }

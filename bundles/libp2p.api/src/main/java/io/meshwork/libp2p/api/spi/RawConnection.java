@@ -14,4 +14,15 @@ public interface RawConnection extends Duplex {
     Multiaddr remoteAddress();
 
     Direction direction();
+
+    /**
+     * True if the connection has data or time limits, as a relayed circuit usually has; the host then serves only
+     * protocols that opt in to limited connections ({@code StreamHandler.ALLOW_LIMITED}). Transports of direct
+     * connections keep the default.
+     *
+     * @since 1.1
+     */
+    default boolean isLimited() {
+        return false;
+    }
 }

@@ -3,6 +3,7 @@ package io.meshwork.libp2p.api.spi;
 import io.meshwork.libp2p.api.multiaddr.Multiaddr;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
 import org.osgi.annotation.versioning.ConsumerType;
@@ -37,6 +38,17 @@ public interface Transport {
     interface Listener extends AutoCloseable {
         /** The bound address (with the actual port). */
         Multiaddr address();
+
+        /**
+         * The addresses others can reach this listener on, as the host reports them in
+         * {@code Host.listenAddresses()} (after expanding wildcard IPs). A relay client returns its current circuit
+         * addresses here, which change as reservations come and go.
+         *
+         * @since 1.1
+         */
+        default List<Multiaddr> addresses() {
+            return List.of(address());
+        }
 
         /** Stops accepting; connections already accepted stay open. */
         @Override

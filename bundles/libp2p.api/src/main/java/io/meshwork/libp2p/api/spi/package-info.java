@@ -4,7 +4,7 @@
  * offers them in service-ranking order and picks up new ones, or drops stopped ones, at runtime.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 @NullMarked
 package io.meshwork.libp2p.api.spi;
 

@@ -29,6 +29,7 @@ final class ConnectionImpl implements Connection {
     private final String security;
     private final String muxer;
     private final Instant openedAt;
+    private final boolean limited;
     private final StreamOpener opener;
     private final Map<String, StreamImpl> streams = new ConcurrentHashMap<>();
     private final AtomicLong streamIds = new AtomicLong();
@@ -42,7 +43,7 @@ final class ConnectionImpl implements Connection {
 
     ConnectionImpl(String id, PeerId remotePeer, PublicKey remoteKey, Multiaddr localAddress,
                    Multiaddr remoteAddress, Direction direction, String security, String muxer, Instant openedAt,
-                   StreamOpener opener) {
+                   boolean limited, StreamOpener opener) {
         this.id = id;
         this.remotePeer = remotePeer;
         this.remoteKey = remoteKey;
@@ -52,6 +53,7 @@ final class ConnectionImpl implements Connection {
         this.security = security;
         this.muxer = muxer;
         this.openedAt = openedAt;
+        this.limited = limited;
         this.opener = opener;
     }
 
@@ -122,7 +124,7 @@ final class ConnectionImpl implements Connection {
 
     @Override
     public boolean isLimited() {
-        return remoteAddress.has(io.meshwork.libp2p.api.multiaddr.Protocol.P2P_CIRCUIT);
+        return limited;
     }
 
     @Override

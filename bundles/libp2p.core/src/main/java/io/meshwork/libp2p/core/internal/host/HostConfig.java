@@ -7,8 +7,10 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 @interface HostConfig {
 
     @AttributeDefinition(name = "Listen addresses", description = "Multiaddrs to listen on; tcp port 0 picks a"
-            + " free port. The relay runtime listens on /ip4/0.0.0.0/tcp/4001 and /ip6/::/tcp/4001.")
-    String[] listen_addresses() default {"/ip4/0.0.0.0/tcp/0"};
+            + " free port. /p2p-circuit accepts relayed connections through the relays a circuit relay transport"
+            + " (libp2p.relay) has reservations on; without such a transport it is ignored. The relay runtime"
+            + " listens on /ip4/0.0.0.0/tcp/4001 and /ip6/::/tcp/4001.")
+    String[] listen_addresses() default {"/ip4/0.0.0.0/tcp/0", "/p2p-circuit"};
 
     @AttributeDefinition(name = "Dial timeout (ms)", description = "Per address: transport connect.")
     long dial_timeout_ms() default 10_000;

@@ -79,6 +79,9 @@ public final class HostImpl implements Host {
             lazyHandlers = new ConcurrentHashMap<>();
     private final Map<ServiceReference<ConnectionListener>,
             Map.Entry<ConnectionListener, LazyService<ConnectionListener>>> lazyListeners = new ConcurrentHashMap<>();
+    private final Map<ServiceReference<Transport>, Map.Entry<Transport, LazyService<Transport>>> lazyTransports =
+            new ConcurrentHashMap<>();
+    private final Object transportLock = new Object();
     private final Map<Transport, List<Transport.Listener>> listening = new ConcurrentHashMap<>();
     private final Map<String, ConnectionImpl> connections = new ConcurrentHashMap<>();
     private final Map<PeerId, CompletableFuture<Connection>> dialing = new ConcurrentHashMap<>();
@@ -130,15 +133,77 @@ public final class HostImpl implements Host {
 
     // ------------------------------------------------------------------ whiteboard
 
-    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    /*
+     * Transports are bound like stream handlers (see LazyService): a transport that references the Host itself, as
+     * the circuit relay transport does, would otherwise be a circular reference. Listening needs the service object,
+     * so it starts on the timer thread, once this activation is over.
+     */
+    @Reference(service = Transport.class, cardinality = ReferenceCardinality.MULTIPLE,
+            policy = ReferencePolicy.DYNAMIC)
+    void bindTransportService(ComponentServiceObjects<Transport> objects, Map<String, Object> props) {
+        LazyService<Transport> lazy = new LazyService<>(objects);
+        Transport transport = LazyService.transport(lazy);
+        lazyTransports.put(objects.getServiceReference(), Map.entry(transport, lazy));
+        synchronized (transportLock) {
+            transports.add(transport, props);
+        }
+        listenLater(transport, lazy, 0);
+    }
+
+    /**
+     * Listens on {@code transport} from the timer thread. If the transport cannot be obtained yet (its component is
+     * still waiting for this host to finish activating), tries again a few times, a second apart.
+     */
+    private void listenLater(Transport transport, LazyService<Transport> lazy, int attempt) {
+        Runnable task = () -> {
+            if (transports.entries().stream().noneMatch(e -> e.service() == transport)) {
+                return; // unbound meanwhile
+            }
+            try {
+                lazy.get();
+            } catch (IllegalStateException e) {
+                if (attempt < 10) {
+                    listenLater(transport, lazy, attempt + 1);
+                } else {
+                    LOG.warn("{} did not become available; not listening on it: {}", transport, e.getMessage());
+                }
+                return;
+            }
+            synchronized (transportLock) {
+                if (transports.entries().stream().anyMatch(e -> e.service() == transport)) {
+                    listenOn(transport);
+                }
+            }
+        };
+        try {
+            timer.schedule(task, attempt == 0 ? 0 : 1000, TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // the host is stopping
+        }
+    }
+
+    void unbindTransportService(ComponentServiceObjects<Transport> objects) {
+        Map.Entry<Transport, LazyService<Transport>> bound = lazyTransports.remove(objects.getServiceReference());
+        if (bound != null) {
+            unbindTransport(bound.getKey());
+            bound.getValue().release();
+        }
+    }
+
+    /** Binds a transport object directly and listens at once (tests and benchmarks outside OSGi). */
     void bindTransport(Transport transport, Map<String, Object> props) {
-        transports.add(transport, props);
-        listenOn(transport);
+        synchronized (transportLock) {
+            transports.add(transport, props);
+            listenOn(transport);
+        }
     }
 
     void unbindTransport(Transport transport) {
-        transports.remove(transport);
-        List<Transport.Listener> ls = listening.remove(transport);
+        List<Transport.Listener> ls;
+        synchronized (transportLock) {
+            transports.remove(transport);
+            ls = listening.remove(transport);
+        }
         if (ls != null) {
             ls.forEach(Transport.Listener::close);
         }
@@ -250,6 +315,10 @@ public final class HostImpl implements Host {
                 Transport.Listener l = transport.listen(address, this::onInbound);
                 opened.add(l);
                 for (Multiaddr a : Addresses.expand(l.address())) {
+                    if (a.has(io.meshwork.libp2p.api.multiaddr.Protocol.P2P_CIRCUIT)) {
+                        LOG.info("Accepting relayed connections ({})", a);
+                        continue;
+                    }
                     LOG.info("Listening on {}", a.withPeerId(identity.peerId()));
                 }
             } catch (IOException | RuntimeException e) {
@@ -273,7 +342,7 @@ public final class HostImpl implements Host {
     @Override
     public List<Multiaddr> listenAddresses() {
         Set<Multiaddr> out = new LinkedHashSet<>();
-        listening.values().forEach(ls -> ls.forEach(l -> out.addAll(Addresses.expand(l.address()))));
+        listening.values().forEach(ls -> ls.forEach(l -> l.addresses().forEach(a -> out.addAll(Addresses.expand(a)))));
         return List.copyOf(out);
     }
 
@@ -340,7 +409,8 @@ public final class HostImpl implements Host {
                     new Libp2pException("muxer " + mux.protocol() + " went away during the upgrade")));
             ConnectionImpl conn = new ConnectionImpl("c" + connectionIds.incrementAndGet(), secured.remotePeer(),
                     secured.remotePublicKey(), raw.localAddress(), raw.remoteAddress(), direction, securityId,
-                    mux.protocol(), java.time.Instant.now(), this::openStream);
+                    mux.protocol(), java.time.Instant.now(), raw.isLimited(),
+                    this::openStream);
             StreamMuxer.Session session = muxer.start(ReplayDuplex.wrap(secured, mux.leftover()), direction,
                     stream -> onInboundStream(conn, stream));
             conn.attach(session);

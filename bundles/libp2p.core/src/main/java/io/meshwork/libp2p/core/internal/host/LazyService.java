@@ -4,6 +4,13 @@ import io.meshwork.libp2p.api.host.Connection;
 import io.meshwork.libp2p.api.host.ConnectionListener;
 import io.meshwork.libp2p.api.host.Stream;
 import io.meshwork.libp2p.api.host.StreamHandler;
+import io.meshwork.libp2p.api.multiaddr.Multiaddr;
+import io.meshwork.libp2p.api.spi.RawConnection;
+import io.meshwork.libp2p.api.spi.Transport;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
 import org.osgi.service.component.ComponentServiceObjects;
 
 /**
@@ -14,7 +21,8 @@ import org.osgi.service.component.ComponentServiceObjects;
  * service object, a host being (re)activated would create a handler that needs the host being created: Declarative
  * Services reports a circular reference and the handler stays unbound (identify vanished after a host restart that
  * way). Binding only the {@link ComponentServiceObjects} breaks the cycle; by the time a stream or connection
- * arrives, the host is fully active. Thread-safe; {@link #release()} returns the service object on unbind.
+ * arrives, the host is fully active. Transports are bound the same way (the circuit relay transport references the
+ * host); the host first asks them anything from its timer thread, after its activation. Thread-safe; {@link #release()} returns the service object on unbind.
  */
 final class LazyService<S> {
 
@@ -53,6 +61,47 @@ final class LazyService<S> {
                 // the service or our component is already gone; nothing to return
             }
         }
+    }
+
+    /**
+     * A transport that resolves the service when first asked what it can do. A transport that cannot be obtained
+     * (it failed to activate) can dial and listen on nothing.
+     */
+    static Transport transport(LazyService<Transport> lazy) {
+        return new Transport() {
+            @Override
+            public boolean canDial(Multiaddr address) {
+                try {
+                    return lazy.get().canDial(address);
+                } catch (IllegalStateException e) {
+                    return false;
+                }
+            }
+
+            @Override
+            public boolean canListen(Multiaddr address) {
+                try {
+                    return lazy.get().canListen(address);
+                } catch (IllegalStateException e) {
+                    return false;
+                }
+            }
+
+            @Override
+            public CompletionStage<RawConnection> dial(Multiaddr address, Duration timeout) {
+                return lazy.get().dial(address, timeout);
+            }
+
+            @Override
+            public Listener listen(Multiaddr address, Consumer<RawConnection> acceptor) throws IOException {
+                return lazy.get().listen(address, acceptor);
+            }
+
+            @Override
+            public String toString() {
+                return "Transport " + lazy.objects.getServiceReference();
+            }
+        };
     }
 
     /** A stream handler that resolves the service on the first stream. */
