@@ -97,6 +97,34 @@ class RuntimeJarsIT {
         }
     }
 
+    /** The relay runtime serves Prometheus metrics (its own, the host's, pubsub's, the JVM's) and a health check. */
+    @Test
+    void relayJarServesMetricsAndHealth() throws Exception {
+        Path data = newDataDir("metrics");
+        Files.writeString(data.resolve("conf").resolve("io.meshwork.metrics.cfg"), "enabled = true\nport = 0\n");
+        try (ShellNode relay = new ShellNode(jar("it.relay.jar"), data, List.of("--no-shell"))) {
+            String url = relay.await(Pattern.compile("Metrics on (http://127\\.0\\.0\\.1:\\d+)/metrics"));
+            relay.await(RELAY_PEER_ID);
+            java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            String body = "";
+            // the hop server's and the host's sources register as their components come up
+            while (!(body.contains("meshwork_relay_reservations") && body.contains("meshwork_libp2p_connections")
+                    && body.contains("meshwork_pubsub_topics"))) {
+                assertTrue(System.nanoTime() < deadline, "metrics incomplete after 30 s:\n" + body);
+                Thread.sleep(200);
+                body = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url + "/metrics")).build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+            }
+            assertTrue(body.contains("# TYPE meshwork_relay_reservations gauge\nmeshwork_relay_reservations 0\n"),
+                    body);
+            assertTrue(body.contains("meshwork_process_resident_memory_bytes"), body);
+            var health = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url + "/health")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, health.statusCode(), health.body());
+        }
+    }
+
     /**
      * Two runtimes as a user runs them: a relay and a headless desktop node, driven through their Gogo shells. The
      * desktop connects to the relay, both subscribe to a topic, and each one's message is printed by the other.

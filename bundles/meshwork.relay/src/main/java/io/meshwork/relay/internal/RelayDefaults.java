@@ -17,7 +17,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The relay's defaults for components whose general defaults suit a desktop node: the libp2p host listens on the
- * well-known port 4001 (IPv4 and IPv6) instead of an ephemeral port, and the circuit relay hop server is on. Each
+ * well-known port 4001 (IPv4 and IPv6) instead of an ephemeral port, the circuit relay hop server is on, and so is
+ * the metrics endpoint (loopback port 9464). Each
  * default applies only when the operator has not configured that component (a {@code <data>/conf/<pid>.cfg}
  * always wins).
  */
@@ -26,6 +27,7 @@ public final class RelayDefaults {
 
     static final String HOST_PID = "io.meshwork.libp2p.core";
     static final String HOP_PID = "io.meshwork.libp2p.relay.hop";
+    static final String METRICS_PID = "io.meshwork.metrics";
     static final String[] LISTEN = {"/ip4/0.0.0.0/tcp/4001", "/ip6/::/tcp/4001"};
 
     private static final Logger LOG = LoggerFactory.getLogger(RelayDefaults.class);
@@ -43,6 +45,11 @@ public final class RelayDefaults {
         hop.put("enabled", Boolean.TRUE);
         if (apply(configAdmin, data, HOP_PID, hop)) {
             LOG.info("Relay defaults: circuit relay hop server on (override in conf/{}.cfg)", HOP_PID);
+        }
+        Dictionary<String, Object> metrics = new Hashtable<>();
+        metrics.put("enabled", Boolean.TRUE);
+        if (apply(configAdmin, data, METRICS_PID, metrics)) {
+            LOG.info("Relay defaults: metrics endpoint on 127.0.0.1:9464 (override in conf/{}.cfg)", METRICS_PID);
         }
     }
 
