@@ -18,9 +18,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The relay's defaults for components whose general defaults suit a desktop node: the libp2p host listens on the
  * well-known port 4001 (IPv4 and IPv6) instead of an ephemeral port, the circuit relay hop server is on, and so is
- * the metrics endpoint (loopback port 9464). Each
- * default applies only when the operator has not configured that component (a {@code <data>/conf/<pid>.cfg}
- * always wins).
+ * the metrics endpoint (loopback port 9464). Each default applies only when the operator has not configured that
+ * component (a {@code <data>/conf/<pid>.cfg} always wins).
  */
 @Component(immediate = true)
 public final class RelayDefaults {
