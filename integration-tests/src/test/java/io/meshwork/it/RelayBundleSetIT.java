@@ -70,6 +70,11 @@ public class RelayBundleSetIT {
         Files.createDirectories(work);
         Path data = Files.createTempDirectory(work, "relay-pax-");
         Files.createDirectories(data.resolve("plugins"));
+        // An operator file for the metrics endpoint makes the relay defaults leave it alone (off): this framework
+        // must not take the fixed port 9464, which another node of the test run may hold. The runtime jar test
+        // covers the endpoint.
+        Files.createDirectories(data.resolve("conf"));
+        Files.writeString(data.resolve("conf").resolve("io.meshwork.metrics.cfg"), "enabled = false\n");
         List<Option> opts = new ArrayList<>();
         opts.addAll(RunBundles.options(Path.of(System.getProperty("it.relay.bndrun")),
                 Path.of(System.getProperty("it.bundles"))));

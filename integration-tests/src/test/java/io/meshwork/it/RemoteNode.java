@@ -58,6 +58,8 @@ final class RemoteNode implements AutoCloseable {
         Files.createDirectories(dataDir.resolve("conf"));
         Files.writeString(dataDir.resolve("conf").resolve("io.meshwork.libp2p.core.cfg"),
                 "listen.addresses = /ip4/127.0.0.2/tcp/0\n");
+        // tests never take the relay's fixed metrics port (another node of the run may hold it)
+        Files.writeString(dataDir.resolve("conf").resolve("io.meshwork.metrics.cfg"), "enabled = true\nport = 0\n");
         List<String> cmd = new ArrayList<>(List.of(java.toString(), "-jar", jar.toString(), "--no-shell", "--data",
                 dataDir.toString()));
         cmd.addAll(extraArgs);

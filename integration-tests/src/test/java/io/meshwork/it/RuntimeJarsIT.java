@@ -101,7 +101,6 @@ class RuntimeJarsIT {
     @Test
     void relayJarServesMetricsAndHealth() throws Exception {
         Path data = newDataDir("metrics");
-        Files.writeString(data.resolve("conf").resolve("io.meshwork.metrics.cfg"), "enabled = true\nport = 0\n");
         try (ShellNode relay = new ShellNode(jar("it.relay.jar"), data, List.of("--no-shell"))) {
             String url = relay.await(Pattern.compile("Metrics on (http://127\\.0\\.0\\.1:\\d+)/metrics"));
             relay.await(RELAY_PEER_ID);
@@ -239,6 +238,8 @@ class RuntimeJarsIT {
         Files.createDirectories(data.resolve("conf"));
         Files.writeString(data.resolve("conf").resolve("io.meshwork.libp2p.core.cfg"),
                 "listen.addresses = /ip4/127.0.0.1/tcp/0\n");
+        // nor on the relay's fixed metrics port: a free one (two nodes of a run must not collide)
+        Files.writeString(data.resolve("conf").resolve("io.meshwork.metrics.cfg"), "enabled = true\nport = 0\n");
         return data;
     }
 

@@ -65,6 +65,9 @@ public class StackHotSwapIT {
         }
         Path data = Files.createTempDirectory(work, "swap-pax-");
         Files.writeString(data.resolve("remote.addr"), remoteAddress);
+        // metrics off here (an operator file stops the relay defaults): the fixed port 9464 is not ours to take
+        Files.createDirectories(data.resolve("conf"));
+        Files.writeString(data.resolve("conf").resolve("io.meshwork.metrics.cfg"), "enabled = false\n");
         List<Option> opts = new ArrayList<>();
         opts.addAll(RunBundles.options(Path.of(System.getProperty("it.relay.bndrun")),
                 Path.of(System.getProperty("it.bundles"))));
