@@ -22,6 +22,10 @@
 // With --pubsub gossipsub|floodsub it also runs a pubsub service (see README.md, "PubSub"): commands subscribe,
 // unsubscribe, publish, pubsubPeers, meshPeers, pubsubTopics, setValidator, clearValidator, and the benchmark commands
 // psArm, psCollect, psLatency, psBurst; delivered messages are reported as {"event":"message",...} lines.
+// With --relay-server it is also a Circuit Relay v2 hop server (@libp2p/circuit-relay-v2, reservation cap raised for
+// tests; command reservations); with --relay-client it has the circuit relay transport, listens on /p2p-circuit, serves
+// the test protocols (and ping) on limited (relayed) connections too and opens its streams with
+// runOnLimitedConnection: commands reserve, dialCircuit (see README.md, "Circuit Relay v2").
 // It refuses any non-loopback address.
 
 import { createHash, randomBytes } from 'node:crypto'
@@ -34,6 +38,7 @@ import { identify } from '@libp2p/identify'
 import { ping } from '@libp2p/ping'
 import { gossipsub } from '@libp2p/gossipsub'
 import { floodsub } from '@libp2p/floodsub'
+import { circuitRelayServer, circuitRelayTransport } from '@libp2p/circuit-relay-v2'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { multiaddr } from '@multiformats/multiaddr'
 
@@ -83,6 +88,10 @@ const pubsubKind = arg('--pubsub', 'none')
 if (!['none', 'gossipsub', 'floodsub'].includes(pubsubKind)) {
   throw new Error(`--pubsub must be gossipsub, floodsub or none, not ${pubsubKind}`)
 }
+const relayServer = process.argv.includes('--relay-server')
+const relayClient = process.argv.includes('--relay-client')
+/** Stream options of the test protocols: relay clients also run them on limited (relayed) connections. */
+const limitedOptions = relayClient ? { runOnLimitedConnection: true } : {}
 
 // ------------------------------------------------------------------ deterministic data
 
@@ -317,6 +326,13 @@ function pubsubService () {
     return { pubsub: floodsub({ emitSelf: false }) }
   }
   return {}
+}
+
+function relayServices () {
+  if (!relayServer) return {}
+  // js's default cap is 15 reservations; the default circuit limits (2 min, 128 KiB per direction) stay, so the
+  // connections relayed here are limited ones
+  return { relay: circuitRelayServer({ reservations: { maxReservations: 1000 } }) }
 }
 
 function requirePubsub () {
@@ -575,19 +591,20 @@ const pubsubCommands = {
 const connectionManager = { inboundConnectionThreshold: 100_000, maxIncomingPendingConnections: 1000 }
 
 const node = await createLibp2p({
-  addresses: { listen: [listenAddr] },
+  addresses: { listen: relayClient ? [listenAddr, '/p2p-circuit'] : [listenAddr] },
   connectionManager,
-  transports: [tcp()],
+  transports: relayClient ? [tcp(), circuitRelayTransport()] : [tcp()],
   connectionEncrypters: [noise()],
   streamMuxers: [yamux()],
   services: {
     identify: identify(),
-    ping: ping(),
-    ...pubsubService()
+    ping: ping({ runOnLimitedConnection: true }),
+    ...pubsubService(),
+    ...relayServices()
   }
 })
 
-const handlerOptions = { maxInboundStreams: STREAM_LIMIT, maxOutboundStreams: STREAM_LIMIT }
+const handlerOptions = { maxInboundStreams: STREAM_LIMIT, maxOutboundStreams: STREAM_LIMIT, ...limitedOptions }
 await node.handle(ECHO, guarded('echo', handleEcho), handlerOptions)
 await node.handle(SINK, guarded('sink', handleSink), handlerOptions)
 await node.handle(SOURCE, guarded('source', handleSource), handlerOptions)
@@ -657,7 +674,9 @@ function describeConnection (c) {
     streams: c.streams.length,
     opened: c.timeline.open,
     encryption: c.encryption ?? null,
-    multiplexer: c.multiplexer ?? null
+    multiplexer: c.multiplexer ?? null,
+    limited: c.limits != null,
+    limits: c.limits == null ? null : { seconds: c.limits.seconds ?? null, bytes: c.limits.bytes?.toString() ?? null }
   }
 }
 
@@ -667,7 +686,7 @@ function requirePeer (cmd) {
 }
 
 async function openStream (peer, protocol) {
-  return node.dialProtocol(peer, protocol, { maxOutboundStreams: STREAM_LIMIT })
+  return node.dialProtocol(peer, protocol, { maxOutboundStreams: STREAM_LIMIT, ...limitedOptions })
 }
 
 // ------------------------------------------------------------------ commands
@@ -909,7 +928,44 @@ const benchCommands = {
     return { rtts, totalMs: nowMs() - start }
   }
 }
-Object.assign(commands, benchCommands, pubsubCommands)
+const relayCommands = {
+  /**
+   * Dials the relay at relayAddr (with /p2p/<relay>) and waits until the relay transport made a reservation there,
+   * i.e. until we have a listen address .../p2p/<relay>/p2p-circuit; answers those circuit addresses (with /p2p/<us>).
+   */
+  async reserve (cmd) {
+    if (!relayClient) throw new Error('no relay transport: start node-peer.mjs with --relay-client')
+    const ma = multiaddr(cmd.relayAddr)
+    assertLoopback(ma)
+    const conn = await node.dial(ma)
+    const marker = `/p2p/${conn.remotePeer}/p2p-circuit`
+    const circuitAddrs = () => node.getMultiaddrs().map(String).filter((a) => a.includes(marker))
+    const deadline = performance.now() + (cmd.waitMs ?? 15_000)
+    while (circuitAddrs().length === 0) {
+      if (performance.now() > deadline) {
+        throw new Error(`no reservation on ${conn.remotePeer} after ${cmd.waitMs ?? 15_000} ms; our addresses: ${node.getMultiaddrs().map(String).join(' ')}`)
+      }
+      await sleep(50)
+    }
+    return { relay: conn.remotePeer.toString(), circuitAddrs: circuitAddrs() }
+  },
+
+  /** Dials a circuit address (.../p2p/<relay>/p2p-circuit/p2p/<peer>); answers the connection (with limited). */
+  async dialCircuit (cmd) {
+    const ma = multiaddr(cmd.addr)
+    assertLoopback(ma)
+    const conn = await node.dial(ma)
+    return { connection: describeConnection(conn) }
+  },
+
+  /** The relay server's reservations: the peer ids holding one. */
+  async reservations () {
+    const relay = node.services.relay
+    if (relay == null) throw new Error('no relay server: start node-peer.mjs with --relay-server')
+    return { peers: [...relay.reservations.keys()].map(String) }
+  }
+}
+Object.assign(commands, benchCommands, pubsubCommands, relayCommands)
 installPubsubListeners()
 
 let stopping = false
