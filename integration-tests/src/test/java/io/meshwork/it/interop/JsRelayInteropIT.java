@@ -1,0 +1,434 @@
+package io.meshwork.it.interop;
+
+import static io.meshwork.it.interop.TestProtocols.ECHO;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import io.meshwork.benchmarks.system.NodeProcess;
+import io.meshwork.libp2p.api.host.Connection;
+import io.meshwork.libp2p.api.host.Stream;
+import io.meshwork.libp2p.api.multiaddr.Multiaddr;
+import io.meshwork.libp2p.api.multiaddr.Protocol;
+import io.meshwork.libp2p.api.peer.PeerId;
+import io.meshwork.libp2p.core.internal.host.BenchAccess;
+import io.meshwork.libp2p.core.internal.ping.Ping;
+import io.meshwork.libp2p.relay.internal.client.ClientConfig;
+import io.meshwork.libp2p.relay.internal.client.RelayClient;
+import io.meshwork.libp2p.relay.internal.hop.HopConfig;
+import io.meshwork.libp2p.relay.internal.hop.HopServer;
+import io.meshwork.libp2p.relay.internal.proto.RelayCodec;
+import io.meshwork.testing.TestNode;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Live Circuit Relay v2 interop with js-libp2p ({@code @libp2p/circuit-relay-v2}) over loopback: js clients through
+ * Meshwork's hop server, Meshwork clients ({@link RelayClient}) through js's relay server, mixed pairs, and the
+ * {@code NO_RESERVATION} refusal from both relays. The js peers are {@code interop-js/node-peer.mjs} started with
+ * {@code --relay-server} or {@code --relay-client} (see its README.md). Every circuit is a limited connection (both
+ * relays apply limits), so both sides run ping and the echo test protocol on limited connections.
+ * Skipped when {@code node} is not installed.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class JsRelayInteropIT {
+
+    private static final Duration CALL = Duration.ofSeconds(30);
+    /** Below the js relay's default data limit (128 KiB per direction), with room for the Noise/yamux overhead. */
+    private static final int ECHO_BYTES = 20_000;
+
+    private Path dir;
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+    private final SecureRandom random = new SecureRandom();
+    /** What the running test started, closed in reverse order after it. */
+    private final List<AutoCloseable> open = new ArrayList<>();
+    private final List<NodeProcess> jsNodes = new ArrayList<>();
+
+    @BeforeAll
+    void prepare() throws Exception {
+        if (!InteropEnvironment.commandWorks("node", "--version")) {
+            System.out.println("[interop] SKIPPED JsRelayInteropIT: node not found: js-libp2p interop skipped");
+            Assumptions.abort("node not found: js-libp2p interop skipped");
+        }
+        dir = InteropEnvironment.interopDir();
+        InteropEnvironment.installDependencies(dir);
+    }
+
+    @AfterEach
+    void closeAll() {
+        for (int i = open.size() - 1; i >= 0; i--) {
+            try {
+                open.get(i).close();
+            } catch (Exception e) {
+                System.out.println("[interop] closing " + open.get(i) + " failed: " + e);
+            }
+        }
+        open.clear();
+        jsNodes.clear();
+    }
+
+    @AfterAll
+    void stopTimer() {
+        timer.shutdownNow();
+    }
+
+    // ------------------------------------------------------------------ a. js clients through our relay
+
+    @Test
+    void jsClientsPingAndEchoThroughJavaRelay() {
+        JavaRelay relay = new JavaRelay();
+        Js a = startJs("js-a", "--relay-client");
+        Js b = startJs("js-b", "--relay-client");
+        String aCircuit = a.reserve(relay.address());
+        b.reserve(relay.address());
+        waitFor(() -> relay.hasReservation(a.peer) && relay.hasReservation(b.peer), 10,
+                () -> "Java relay lists reservations of both js clients: " + relay.hop.reservations());
+        assertTrue(aCircuit.startsWith(relay.address().toString() + "/p2p-circuit/p2p/" + a.peer), aCircuit);
+
+        Map<String, Object> conn = b.dialCircuit(aCircuit);
+        assertEquals(true, conn.get("limited"), () -> "js sees the circuit through our relay as limited: " + conn);
+        assertTrue(String.valueOf(conn.get("remoteAddr")).contains("/p2p-circuit"), conn::toString);
+
+        b.ping(a.peer);
+        b.echo(a.peer);
+        // the other way, over the connection b opened
+        a.ping(b.peer);
+        a.echo(b.peer);
+        waitFor(() -> relay.hop.circuits().size() == 1, 5, () -> "one circuit on the Java relay: " + relay.hop.circuits());
+    }
+
+    // ------------------------------------------------------------------ b. Java clients through a js relay
+
+    @Test
+    void javaClientsPingAndEchoThroughJsRelay() throws Exception {
+        Js relay = startJs("js-relay", "--relay-server");
+        JavaClient a = new JavaClient("java-a", relay.address.toString());
+        JavaClient b = new JavaClient("java-b", relay.address.toString());
+        a.awaitReservation();
+        b.awaitReservation();
+        waitFor(() -> relay.reservations().containsAll(List.of(a.peerId().toString(), b.peerId().toString())), 10,
+                () -> "js relay lists reservations of both Java clients: " + relay.reservations());
+
+        Connection conn = await(b.node.host.connect(a.circuitAddress()), "java-b dialing java-a through js relay at "
+                + a.circuitAddress());
+        assertTrue(conn.isLimited(), "js relays with its default limits: the connection is limited");
+        assertTrue(conn.remoteAddress().has(Protocol.P2P_CIRCUIT), conn.remoteAddress().toString());
+        Connection back = awaitConnection(a, b.peerId());
+
+        ping(conn, "java-b → java-a");
+        echo(conn, "java-b → java-a");
+        ping(back, "java-a → java-b");
+        echo(back, "java-a → java-b");
+    }
+
+    // ------------------------------------------------------------------ c. NO_RESERVATION
+
+    @Test
+    void javaDialingJsWithoutReservationThroughJavaRelayGetsNoReservation() {
+        JavaRelay relay = new JavaRelay();
+        Js target = startJs("js-target");
+        JavaClient dialer = new JavaClient("java-dialer");
+        assertNoReservation(dialer, circuit(relay.address(), target.peer), "our relay");
+    }
+
+    @Test
+    void javaDialingJsWithoutReservationThroughJsRelayGetsNoReservation() {
+        Js relay = startJs("js-relay", "--relay-server");
+        Js target = startJs("js-target", "--relay-client");
+        JavaClient dialer = new JavaClient("java-dialer");
+        assertNoReservation(dialer, circuit(relay.address, target.peer), "the js relay");
+    }
+
+    private void assertNoReservation(JavaClient dialer, Multiaddr address, String relay) {
+        Throwable failure = null;
+        try {
+            Connection c = dialer.node.host.connect(address).toCompletableFuture().get(30, TimeUnit.SECONDS);
+            fail("dialing " + address + " through " + relay + " succeeded although the target has no reservation: "
+                    + c + "\n" + tails());
+        } catch (ExecutionException e) {
+            failure = e.getCause();
+        } catch (TimeoutException e) {
+            fail("dialing " + address + " through " + relay + " neither failed nor succeeded within 30 s\n" + tails());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            fail("interrupted");
+        }
+        StringBuilder messages = new StringBuilder();
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            messages.append(t).append(" | ");
+        }
+        assertTrue(messages.toString().contains("NO_RESERVATION"),
+                "the error names NO_RESERVATION: " + messages + "\n" + tails());
+        System.out.printf("[interop] dial through %s to a peer without reservation: %s%n", relay, failure);
+    }
+
+    // ------------------------------------------------------------------ d. js ↔ Java through our relay
+
+    @Test
+    void jsAndJavaClientsReachEachOtherThroughJavaRelay() throws Exception {
+        JavaRelay relay = new JavaRelay();
+        Js js = startJs("js", "--relay-client");
+        String jsCircuit = js.reserve(relay.address());
+        JavaClient dialer = new JavaClient("java-dialer", relay.address().toString());
+        JavaClient listener = new JavaClient("java-listener", relay.address().toString());
+        dialer.awaitReservation();
+        listener.awaitReservation();
+
+        // Java dials js
+        Connection conn = await(dialer.node.host.connect(Multiaddr.parse(jsCircuit)),
+                "java-dialer dialing js through our relay at " + jsCircuit);
+        assertTrue(conn.isLimited(), "relayed with our default limits: the connection is limited");
+        ping(conn, "java-dialer → js");
+        echo(conn, "java-dialer → js");
+        js.ping(dialer.peerId());
+        js.echo(dialer.peerId());
+
+        // js dials Java
+        Map<String, Object> c = js.dialCircuit(listener.circuitAddress().toString());
+        assertEquals(true, c.get("limited"), () -> "js sees the circuit to java-listener as limited: " + c);
+        js.ping(listener.peerId());
+        js.echo(listener.peerId());
+        Connection back = awaitConnection(listener, js.peer);
+        ping(back, "java-listener → js");
+        echo(back, "java-listener → js");
+    }
+
+    // ------------------------------------------------------------------ Java side
+
+    /** Meshwork's hop server on a {@link TestNode}, private (loopback) addresses allowed, default limits. */
+    private final class JavaRelay implements AutoCloseable {
+        final TestNode node;
+        final HopServer hop;
+
+        JavaRelay() {
+            node = TestNode.create("java-relay", TestNode.newIdentity(), "/ip4/127.0.0.1/tcp/0");
+            hop = new HopServer(node.host, node.identity, BenchAccess.config(HopConfig.class,
+                    Map.of("enabled", true, "allow_private_addresses", true)), Clock.systemUTC(), timer);
+            node.addHandler(hop, true, RelayCodec.HOP).addConnectionListener(hop).listen();
+            open.add(this);
+        }
+
+        Multiaddr address() {
+            return node.address();
+        }
+
+        boolean hasReservation(PeerId peer) {
+            return hop.reservations().stream().anyMatch(e -> e.peer().equals(peer));
+        }
+
+        @Override
+        public void close() {
+            hop.close();
+            node.close();
+        }
+
+        @Override
+        public String toString() {
+            return node.toString();
+        }
+    }
+
+    /**
+     * A Meshwork relay client: TCP on loopback plus the circuit transport, listening on {@code /p2p-circuit},
+     * reserving on {@code relays}; serves ping and echo on limited connections.
+     */
+    private final class JavaClient implements AutoCloseable {
+        final TestNode node;
+        final RelayClient relay;
+
+        JavaClient(String name, String... relays) {
+            node = TestNode.create(name, TestNode.newIdentity(), "/ip4/127.0.0.1/tcp/0", "/p2p-circuit");
+            node.addHandler(TestProtocols.echo(), true, ECHO).listen();
+            relay = new RelayClient(node.host, BenchAccess.config(ClientConfig.class, Map.of("relays", relays)),
+                    Clock.systemUTC(), timer, random);
+            node.addHandler(relay.stopHandler, false, RelayCodec.STOP).addConnectionListener(relay.connectionListener)
+                    .addTransport(relay, "p2p-circuit");
+            open.add(this);
+        }
+
+        PeerId peerId() {
+            return node.peerId();
+        }
+
+        void awaitReservation() {
+            waitFor(() -> !relay.circuitAddresses().isEmpty(), 15,
+                    () -> node.name + " has a reservation (reservations: " + relay.reservations() + ")");
+        }
+
+        Multiaddr circuitAddress() {
+            return relay.circuitAddresses().get(0).withPeerId(node.peerId());
+        }
+
+        @Override
+        public void close() {
+            relay.close();
+            node.close();
+        }
+
+        @Override
+        public String toString() {
+            return node.toString();
+        }
+    }
+
+    private Connection awaitConnection(JavaClient client, PeerId remote) {
+        waitFor(() -> client.node.host.connections(remote).stream().anyMatch(Connection::isLimited), 10,
+                () -> client.node.name + " has the relayed connection from " + remote);
+        return client.node.host.connections(remote).stream().filter(Connection::isLimited).findFirst().orElseThrow();
+    }
+
+    private void ping(Connection conn, String what) {
+        Stream s = await(conn.newStream(List.of(Ping.PROTOCOL)), what + ": opening a ping stream");
+        Ping p = new Ping(s, random);
+        try {
+            for (int i = 0; i < 3; i++) {
+                Duration rtt = await(p.ping(), what + ": ping " + i);
+                assertFalse(rtt.isNegative(), rtt::toString);
+            }
+        } finally {
+            p.close();
+        }
+    }
+
+    private void echo(Connection conn, String what) throws Exception {
+        byte[] data = new byte[ECHO_BYTES];
+        random.nextBytes(data);
+        Stream s = await(conn.newStream(List.of(ECHO)), what + ": opening an echo stream");
+        TestProtocols.Collector c = new TestProtocols.Collector();
+        s.setReader(c);
+        TestProtocols.writeAll(s, data, 4096);
+        await(s.closeWrite(), what + ": half-closing the echo stream");
+        assertArrayEquals(data, await(c.done, what + ": echo of " + data.length + " bytes"),
+                () -> what + ": echo returned other bytes\n" + tails());
+    }
+
+    // ------------------------------------------------------------------ js side
+
+    /** A node-peer.mjs process. */
+    private final class Js {
+        final String name;
+        final NodeProcess process;
+        final PeerId peer;
+        final Multiaddr address;
+
+        Js(String name, NodeProcess process) {
+            this.name = name;
+            this.process = process;
+            this.peer = PeerId.parse(process.peerId());
+            this.address = process.addresses().stream().map(Multiaddr::parse)
+                    .filter(a -> a.toString().startsWith("/ip4/127.")).findFirst()
+                    .orElseThrow(() -> new AssertionError(name + " listens on no loopback address\n" + process.tail()));
+        }
+
+        /** Reserves on the relay; answers js's first circuit address through it (with /p2p/<js>). */
+        @SuppressWarnings("unchecked")
+        String reserve(Multiaddr relay) {
+            Map<String, Object> r = process.call("reserve", Map.of("relayAddr", relay.toString()), CALL);
+            List<String> addrs = (List<String>) r.get("circuitAddrs");
+            assertFalse(addrs == null || addrs.isEmpty(), () -> name + " reserved but has no circuit address: " + r);
+            return addrs.get(0);
+        }
+
+        @SuppressWarnings("unchecked")
+        Map<String, Object> dialCircuit(String addr) {
+            return (Map<String, Object>) process.call("dialCircuit", Map.of("addr", addr), CALL).get("connection");
+        }
+
+        @SuppressWarnings("unchecked")
+        void ping(PeerId remote) {
+            Map<String, Object> r = process.call("ping", Map.of("peer", remote.toString(), "count", 3), CALL);
+            assertEquals(3, ((List<Number>) r.get("rtts")).size(), r::toString);
+        }
+
+        void echo(PeerId remote) {
+            Map<String, Object> r = process.call("echo", Map.of("peer", remote.toString(), "size", ECHO_BYTES,
+                    "streams", 2), CALL);
+            assertEquals(2, ((Number) r.get("streams")).intValue(), r::toString);
+        }
+
+        @SuppressWarnings("unchecked")
+        List<String> reservations() {
+            return (List<String>) process.call("reservations", Map.of(), CALL).get("peers");
+        }
+    }
+
+    private Js startJs(String name, String... args) {
+        NodeProcess p;
+        try {
+            p = NodeProcess.start(dir, "node-peer.mjs", Duration.ofSeconds(30), args);
+        } catch (Exception e) {
+            throw new AssertionError("starting " + name + " (node-peer.mjs " + String.join(" ", args) + ") failed: "
+                    + e, e);
+        }
+        open.add(p);
+        jsNodes.add(p);
+        Js js = new Js(name, p);
+        System.out.printf("[interop] %s %s at %s (pid %d)%n", name, js.peer, js.address, p.pid());
+        return js;
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private static Multiaddr circuit(Multiaddr relay, PeerId target) {
+        return Multiaddr.parse(relay + "/p2p-circuit/p2p/" + target);
+    }
+
+    private String tails() {
+        StringBuilder b = new StringBuilder();
+        for (NodeProcess p : jsNodes) {
+            b.append("--- node pid ").append(p.pid()).append(" ---\n").append(p.tail()).append('\n');
+        }
+        return b.toString();
+    }
+
+    private <T> T await(CompletionStage<T> stage, String what) {
+        try {
+            return stage.toCompletableFuture().get(30, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            throw new AssertionError(what + " failed: " + e.getCause() + "\n" + tails(), e.getCause());
+        } catch (TimeoutException e) {
+            throw new AssertionError(what + ": no result within 30 s\n" + tails(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(what + ": interrupted", e);
+        }
+    }
+
+    private void waitFor(BooleanSupplier condition, int seconds, Supplier<String> message) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                fail("timed out after " + seconds + " s waiting until " + message.get() + "\n" + tails());
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                fail("interrupted");
+            }
+        }
+    }
+}
