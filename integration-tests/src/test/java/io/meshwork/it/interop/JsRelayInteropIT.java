@@ -59,6 +59,8 @@ class JsRelayInteropIT {
     private static final Duration CALL = Duration.ofSeconds(30);
     /** Below the js relay's default data limit (128 KiB per direction), with room for the Noise/yamux overhead. */
     private static final int ECHO_BYTES = 20_000;
+    /** Through our relay (64 MiB per direction by default). */
+    private static final int BIG_ECHO_BYTES = 2_000_000;
 
     private Path dir;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
@@ -112,11 +114,15 @@ class JsRelayInteropIT {
         assertEquals(true, conn.get("limited"), () -> "js sees the circuit through our relay as limited: " + conn);
         assertTrue(String.valueOf(conn.get("remoteAddr")).contains("/p2p-circuit"), conn::toString);
 
+        System.out.printf("[interop] js→js through our relay: %s%n", conn);
+
         b.ping(a.peer);
-        b.echo(a.peer);
+        b.echo(a.peer, ECHO_BYTES);
         // the other way, over the connection b opened
         a.ping(b.peer);
-        a.echo(b.peer);
+        a.echo(b.peer, ECHO_BYTES);
+        // well beyond a yamux window (256 KiB) each way: backpressure through our splice
+        b.echo(a.peer, BIG_ECHO_BYTES);
         waitFor(() -> relay.hop.circuits().size() == 1, 5, () -> "one circuit on the Java relay: " + relay.hop.circuits());
     }
 
@@ -204,16 +210,60 @@ class JsRelayInteropIT {
         ping(conn, "java-dialer → js");
         echo(conn, "java-dialer → js");
         js.ping(dialer.peerId());
-        js.echo(dialer.peerId());
+        js.echo(dialer.peerId(), ECHO_BYTES);
 
         // js dials Java
         Map<String, Object> c = js.dialCircuit(listener.circuitAddress().toString());
         assertEquals(true, c.get("limited"), () -> "js sees the circuit to java-listener as limited: " + c);
         js.ping(listener.peerId());
-        js.echo(listener.peerId());
+        js.echo(listener.peerId(), ECHO_BYTES);
         Connection back = awaitConnection(listener, js.peer);
         ping(back, "java-listener → js");
         echo(back, "java-listener → js");
+
+        // js's connection monitor pings every connection every 10 s, relayed ones too, and closes it when the ping
+        // fails: both circuits must outlive that
+        Thread.sleep(12_000);
+        assertTrue(conn.isOpen() && back.isOpen(), "the circuits outlive js's connection monitor ping\n" + tails());
+        echo(conn, "java-dialer → js after 12 s");
+        js.echo(listener.peerId(), ECHO_BYTES);
+    }
+
+    // ------------------------------------------------------------------ js relay's data limit
+
+    @Test
+    void jsRelayDataLimitEndsTheCircuitAndJavaRedials() throws Exception {
+        Js relay = startJs("js-relay", "--relay-server");
+        JavaClient a = new JavaClient("java-a", relay.address.toString());
+        JavaClient b = new JavaClient("java-b", relay.address.toString());
+        a.awaitReservation();
+        b.awaitReservation();
+        Connection conn = await(b.node.host.connect(a.circuitAddress()), "java-b dialing java-a through js relay");
+        // js relays 128 KiB per direction by default, then resets both streams of the circuit
+        byte[] data = new byte[300_000];
+        random.nextBytes(data);
+        Stream s = await(conn.newStream(List.of(ECHO)), "opening an echo stream");
+        TestProtocols.Collector c = new TestProtocols.Collector();
+        s.setReader(c);
+        try {
+            TestProtocols.writeAll(s, data, 4096);
+            s.closeWrite();
+        } catch (Exception expected) {
+            // the circuit may already be gone while we write
+        }
+        try {
+            byte[] got = c.done.get(30, TimeUnit.SECONDS);
+            fail("300 kB echoed through js's relay despite its 128 KiB limit: got " + got.length + " bytes");
+        } catch (ExecutionException expected) {
+            System.out.printf("[interop] over js's data limit: %s%n", expected.getCause());
+        } catch (TimeoutException e) {
+            fail("the echo over js's data limit neither ended nor failed within 30 s\n" + tails());
+        }
+        waitFor(() -> !conn.isOpen(), 10, () -> "java-b notices the circuit reset by js's relay");
+        // a new circuit works
+        Connection again = await(b.node.host.connect(a.circuitAddress()), "java-b dialing java-a again");
+        assertTrue(again != conn && again.isOpen(), "a new connection");
+        echo(again, "java-b → java-a on a new circuit");
     }
 
     // ------------------------------------------------------------------ Java side
@@ -363,8 +413,8 @@ class JsRelayInteropIT {
             assertEquals(3, ((List<Number>) r.get("rtts")).size(), r::toString);
         }
 
-        void echo(PeerId remote) {
-            Map<String, Object> r = process.call("echo", Map.of("peer", remote.toString(), "size", ECHO_BYTES,
+        void echo(PeerId remote, int size) {
+            Map<String, Object> r = process.call("echo", Map.of("peer", remote.toString(), "size", size,
                     "streams", 2), CALL);
             assertEquals(2, ((Number) r.get("streams")).intValue(), r::toString);
         }
