@@ -215,6 +215,11 @@ class JsRelayInteropIT {
         // js dials Java
         Map<String, Object> c = js.dialCircuit(listener.circuitAddress().toString());
         assertEquals(true, c.get("limited"), () -> "js sees the circuit to java-listener as limited: " + c);
+        // identify runs over the limited connection and tells js our circuit address
+        Map<String, Object> info = js.process.call("peerInfo", Map.of("peer", listener.peerId().toString()), CALL);
+        String listenAddrs = String.valueOf(((Map<?, ?>) info.get("identify")).get("listenAddrs"));
+        assertTrue(listenAddrs.contains(listener.relay.circuitAddresses().get(0).toString()),
+                () -> "js learned java-listener's circuit address by identify: " + info);
         js.ping(listener.peerId());
         js.echo(listener.peerId(), ECHO_BYTES);
         Connection back = awaitConnection(listener, js.peer);
@@ -256,6 +261,12 @@ class JsRelayInteropIT {
             fail("300 kB echoed through js's relay despite its 128 KiB limit: got " + got.length + " bytes");
         } catch (ExecutionException expected) {
             System.out.printf("[interop] over js's data limit: %s%n", expected.getCause());
+            StringBuilder messages = new StringBuilder();
+            for (Throwable t = expected.getCause(); t != null; t = t.getCause()) {
+                messages.append(t).append(" | ");
+            }
+            assertTrue(messages.toString().contains("circuit via relay " + relay.peer + " was reset"),
+                    "the failure names the relay that reset the circuit: " + messages);
         } catch (TimeoutException e) {
             fail("the echo over js's data limit neither ended nor failed within 30 s\n" + tails());
         }
