@@ -685,14 +685,45 @@ function requirePeer (cmd) {
   return peerIdFromString(cmd.peer)
 }
 
-async function openStream (peer, protocol) {
+/**
+ * A stream to peer. With circuit true it is opened on an open relayed connection to peer (fails if there is none):
+ * js's connection manager, asked by peer id, ignores limited connections and dials a new one, directly if it knows a
+ * direct address (learned by identify over the circuit).
+ */
+async function openStream (peer, protocol, circuit = false) {
+  if (circuit) {
+    return (await circuitConnection(peer)).newStream(protocol, { maxOutboundStreams: STREAM_LIMIT, runOnLimitedConnection: true })
+  }
   return node.dialProtocol(peer, protocol, { maxOutboundStreams: STREAM_LIMIT, ...limitedOptions })
+}
+
+async function circuitConnection (peer) {
+  const conn = node.getConnections(peer).find((c) => c.status === 'open' && c.remoteAddr.toString().includes('/p2p-circuit'))
+  if (conn == null) throw new Error(`no open relayed connection to ${peer}`)
+  return conn
+}
+
+/** count pings (32 random bytes, echoed) on one new /ipfs/ping/1.0.0 stream of conn; rtts in ms. */
+async function pingOn (conn, count) {
+  const stream = await conn.newStream('/ipfs/ping/1.0.0', { runOnLimitedConnection: true })
+  const r = new Reader(stream)
+  const rtts = []
+  for (let i = 0; i < count; i++) {
+    const data = new Uint8Array(randomBytes(32))
+    const t0 = performance.now()
+    await send(stream, data)
+    const got = await r.readExactly(32)
+    if (Buffer.compare(Buffer.from(got), Buffer.from(data)) !== 0) throw new Error('ping answer differs')
+    rtts.push(performance.now() - t0)
+  }
+  await stream.close()
+  return rtts
 }
 
 // ------------------------------------------------------------------ commands
 
-async function echoOnce (peer, size) {
-  const stream = await openStream(peer, ECHO)
+async function echoOnce (peer, size, circuit = false) {
+  const stream = await openStream(peer, ECHO, circuit)
   const data = new Uint8Array(randomBytes(size))
   const r = new Reader(stream)
   const reading = (async () => {
@@ -738,6 +769,10 @@ const commands = {
 
   async ping (cmd) {
     const peer = requirePeer(cmd)
+    if (cmd.circuit === true) {
+      const conn = await circuitConnection(peer)
+      return { rtts: await pingOn(conn, cmd.count ?? 5), remoteAddr: conn.remoteAddr.toString() }
+    }
     const rtts = []
     for (let i = 0; i < (cmd.count ?? 5); i++) {
       rtts.push(await node.services.ping.ping(peer))
@@ -750,12 +785,14 @@ const commands = {
     const streams = cmd.streams ?? 1
     const size = cmd.size ?? 4096
     const start = performance.now()
-    const results = await Promise.allSettled(Array.from({ length: streams }, () => echoOnce(peer, size)))
+    const results = await Promise.allSettled(Array.from({ length: streams }, () => echoOnce(peer, size, cmd.circuit === true)))
     const failures = results.filter((r) => r.status === 'rejected').map((r) => errorText(r.reason))
     if (failures.length > 0) {
       throw new Error(`${failures.length} of ${streams} echo streams failed: ${failures.slice(0, 5).join('; ')}`)
     }
-    return { streams, bytesEach: size, ms: performance.now() - start }
+    const answer = { streams, bytesEach: size, ms: performance.now() - start }
+    if (cmd.circuit === true) answer.remoteAddr = (await circuitConnection(peer)).remoteAddr.toString()
+    return answer
   },
 
   async sink (cmd) {
@@ -950,11 +987,19 @@ const relayCommands = {
     return { relay: conn.remotePeer.toString(), circuitAddrs: circuitAddrs() }
   },
 
-  /** Dials a circuit address (.../p2p/<relay>/p2p-circuit/p2p/<peer>); answers the connection (with limited). */
+  /**
+   * Dials a circuit address (.../p2p/<relay>/p2p-circuit/p2p/<peer>); answers the connection (with limited). The
+   * circuit address first becomes the peer's only known address (js's dialer adds the peer store's addresses to the
+   * one it is given and tries direct ones first), and it is a new connection even if one to the peer exists.
+   */
   async dialCircuit (cmd) {
     const ma = multiaddr(cmd.addr)
     assertLoopback(ma)
-    const conn = await node.dial(ma)
+    const target = ma.getComponents().filter((c) => c.name === 'p2p').pop()?.value
+    if (target == null) throw new Error(`${cmd.addr} names no target peer`)
+    const peer = peerIdFromString(target)
+    if (await node.peerStore.has(peer)) await node.peerStore.patch(peer, { multiaddrs: [ma.decapsulateCode(421)] })
+    const conn = await node.dial(ma, { force: true }) // a new connection even if one exists
     return { connection: describeConnection(conn) }
   },
 

@@ -19,6 +19,7 @@ import io.meshwork.libp2p.relay.internal.client.ClientConfig;
 import io.meshwork.libp2p.relay.internal.client.RelayClient;
 import io.meshwork.libp2p.relay.internal.hop.HopConfig;
 import io.meshwork.libp2p.relay.internal.hop.HopServer;
+import io.meshwork.libp2p.relay.internal.hop.ReservationTable;
 import io.meshwork.libp2p.relay.internal.proto.RelayCodec;
 import io.meshwork.testing.TestNode;
 import java.nio.file.Path;
@@ -216,7 +217,7 @@ class JsRelayInteropIT {
         Map<String, Object> c = js.dialCircuit(listener.circuitAddress().toString());
         assertEquals(true, c.get("limited"), () -> "js sees the circuit to java-listener as limited: " + c);
         // identify runs over the limited connection and tells js our circuit address
-        Map<String, Object> info = js.process.call("peerInfo", Map.of("peer", listener.peerId().toString()), CALL);
+        Map<String, Object> info = js.call("peerInfo", Map.of("peer", listener.peerId().toString()), CALL);
         String listenAddrs = String.valueOf(((Map<?, ?>) info.get("identify")).get("listenAddrs"));
         assertTrue(listenAddrs.contains(listener.relay.circuitAddresses().get(0).toString()),
                 () -> "js learned java-listener's circuit address by identify: " + info);
@@ -232,6 +233,55 @@ class JsRelayInteropIT {
         assertTrue(conn.isOpen() && back.isOpen(), "the circuits outlive js's connection monitor ping\n" + tails());
         echo(conn, "java-dialer → js after 12 s");
         js.echo(listener.peerId(), ECHO_BYTES);
+    }
+
+    @Test
+    void jsAndJavaClientsReachEachOtherThroughJsRelay() throws Exception {
+        Js relay = startJs("js-relay", "--relay-server");
+        Js js = startJs("js", "--relay-client");
+        String jsCircuit = js.reserve(relay.address);
+        JavaClient java = new JavaClient("java", relay.address.toString());
+        java.awaitReservation();
+
+        Connection conn = await(java.node.host.connect(Multiaddr.parse(jsCircuit)),
+                "java dialing js through the js relay at " + jsCircuit);
+        assertTrue(conn.isLimited(), "js relays with limits");
+        ping(conn, "java → js");
+        echo(conn, "java → js");
+        js.ping(java.peerId());
+        js.echo(java.peerId(), ECHO_BYTES);
+        conn.close();
+        waitFor(() -> !js.call("conns", Map.of("peer", java.peerId().toString()), CALL).get("connections")
+                .toString().contains("p2p-circuit"), 10, () -> "js sees the circuit java closed go");
+
+        Map<String, Object> c = js.dialCircuit(java.circuitAddress().toString());
+        assertEquals(true, c.get("limited"), () -> "js sees its circuit to java as limited: " + c);
+        js.ping(java.peerId());
+        js.echo(java.peerId(), ECHO_BYTES);
+        Connection back = awaitConnection(java, js.peer);
+        echo(back, "java → js over the circuit js opened");
+    }
+
+    // ------------------------------------------------------------------ reservation refresh
+
+    @Test
+    void jsClientRefreshesItsReservationOnJavaRelay() throws Exception {
+        // js refreshes max(5 min before expiry, 30 s after reserving): with a 40 s TTL after 30 s
+        JavaRelay relay = new JavaRelay(Map.of("reservation_ttl_s", 40L));
+        Js a = startJs("js-a", "--relay-client");
+        Js b = startJs("js-b", "--relay-client");
+        String aCircuit = a.reserve(relay.address());
+        java.time.Instant first = relay.expiry(a.peer);
+        waitFor(() -> relay.expiry(a.peer).isAfter(first), 45,
+                () -> "js-a refreshes its reservation (first expiry " + first + "): " + relay.hop.reservations());
+        long wait = java.time.Duration.between(java.time.Instant.now(), first).toMillis() + 1000;
+        if (wait > 0) {
+            Thread.sleep(wait);
+        }
+        b.reserve(relay.address());
+        Map<String, Object> conn = b.dialCircuit(aCircuit);
+        assertEquals(true, conn.get("limited"), conn::toString);
+        b.echo(a.peer, ECHO_BYTES);
     }
 
     // ------------------------------------------------------------------ js relay's data limit
@@ -285,9 +335,16 @@ class JsRelayInteropIT {
         final HopServer hop;
 
         JavaRelay() {
+            this(Map.of());
+        }
+
+        /** {@code config}: HopConfig values beyond enabled and allow_private_addresses. */
+        JavaRelay(Map<String, Object> config) {
             node = TestNode.create("java-relay", TestNode.newIdentity(), "/ip4/127.0.0.1/tcp/0");
-            hop = new HopServer(node.host, node.identity, BenchAccess.config(HopConfig.class,
-                    Map.of("enabled", true, "allow_private_addresses", true)), Clock.systemUTC(), timer);
+            Map<String, Object> cfg = new java.util.HashMap<>(Map.of("enabled", true, "allow_private_addresses", true));
+            cfg.putAll(config);
+            hop = new HopServer(node.host, node.identity, BenchAccess.config(HopConfig.class, cfg), Clock.systemUTC(),
+                    timer);
             node.addHandler(hop, true, RelayCodec.HOP).addConnectionListener(hop).listen();
             open.add(this);
         }
@@ -298,6 +355,14 @@ class JsRelayInteropIT {
 
         boolean hasReservation(PeerId peer) {
             return hop.reservations().stream().anyMatch(e -> e.peer().equals(peer));
+        }
+
+        /** The latest expiry among {@code peer}'s reservations; fails if it has none. */
+        java.time.Instant expiry(PeerId peer) {
+            return hop.reservations().stream().filter(e -> e.peer().equals(peer))
+                    .map(ReservationTable.Entry::expires).max(java.time.Instant::compareTo)
+                    .orElseThrow(() -> new AssertionError("no reservation of " + peer + " on the Java relay: "
+                            + hop.reservations() + "\n" + tails()));
         }
 
         @Override
@@ -388,6 +453,15 @@ class JsRelayInteropIT {
 
     // ------------------------------------------------------------------ js side
 
+    /** {@code process.call}, failing with every js node's output tail, not only that process's. */
+    private Map<String, Object> call(NodeProcess process, String cmd, Map<String, Object> args, Duration timeout) {
+        try {
+            return process.call(cmd, args, timeout);
+        } catch (IllegalStateException e) {
+            throw new AssertionError(e.getMessage() + "\n" + tails(), e);
+        }
+    }
+
     /** A node-peer.mjs process. */
     private final class Js {
         final String name;
@@ -404,10 +478,14 @@ class JsRelayInteropIT {
                     .orElseThrow(() -> new AssertionError(name + " listens on no loopback address\n" + process.tail()));
         }
 
+        Map<String, Object> call(String cmd, Map<String, Object> args, Duration timeout) {
+            return JsRelayInteropIT.this.call(process, cmd, args, timeout);
+        }
+
         /** Reserves on the relay; answers js's first circuit address through it (with /p2p/<js>). */
         @SuppressWarnings("unchecked")
         String reserve(Multiaddr relay) {
-            Map<String, Object> r = process.call("reserve", Map.of("relayAddr", relay.toString()), CALL);
+            Map<String, Object> r = call("reserve", Map.of("relayAddr", relay.toString()), CALL);
             List<String> addrs = (List<String>) r.get("circuitAddrs");
             assertFalse(addrs == null || addrs.isEmpty(), () -> name + " reserved but has no circuit address: " + r);
             return addrs.get(0);
@@ -415,24 +493,28 @@ class JsRelayInteropIT {
 
         @SuppressWarnings("unchecked")
         Map<String, Object> dialCircuit(String addr) {
-            return (Map<String, Object>) process.call("dialCircuit", Map.of("addr", addr), CALL).get("connection");
+            return (Map<String, Object>) call("dialCircuit", Map.of("addr", addr), CALL).get("connection");
         }
 
+        /** Three pings on js's relayed connection to remote (not one js's connection manager would pick). */
         @SuppressWarnings("unchecked")
         void ping(PeerId remote) {
-            Map<String, Object> r = process.call("ping", Map.of("peer", remote.toString(), "count", 3), CALL);
+            Map<String, Object> r = call("ping", Map.of("peer", remote.toString(), "count", 3, "circuit", true), CALL);
             assertEquals(3, ((List<Number>) r.get("rtts")).size(), r::toString);
+            assertTrue(String.valueOf(r.get("remoteAddr")).contains("/p2p-circuit"), r::toString);
         }
 
+        /** Two concurrent echo streams of size bytes on js's relayed connection to remote. */
         void echo(PeerId remote, int size) {
-            Map<String, Object> r = process.call("echo", Map.of("peer", remote.toString(), "size", size,
-                    "streams", 2), CALL);
+            Map<String, Object> r = call("echo", Map.of("peer", remote.toString(), "size", size,
+                    "streams", 2, "circuit", true), CALL);
             assertEquals(2, ((Number) r.get("streams")).intValue(), r::toString);
+            assertTrue(String.valueOf(r.get("remoteAddr")).contains("/p2p-circuit"), r::toString);
         }
 
         @SuppressWarnings("unchecked")
         List<String> reservations() {
-            return (List<String>) process.call("reservations", Map.of(), CALL).get("peers");
+            return (List<String>) call("reservations", Map.of(), CALL).get("peers");
         }
     }
 
