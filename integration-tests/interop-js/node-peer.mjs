@@ -22,6 +22,10 @@
 // With --pubsub gossipsub|floodsub it also runs a pubsub service (see README.md, "PubSub"): commands subscribe,
 // unsubscribe, publish, pubsubPeers, meshPeers, pubsubTopics, setValidator, clearValidator, and the benchmark commands
 // psArm, psCollect, psLatency, psBurst; delivered messages are reported as {"event":"message",...} lines.
+// With --relay-server it is also a Circuit Relay v2 hop server (@libp2p/circuit-relay-v2, reservation cap raised for
+// tests; command reservations); with --relay-client it has the circuit relay transport, listens on /p2p-circuit, serves
+// the test protocols (and ping) on limited (relayed) connections too and opens its streams with
+// runOnLimitedConnection: commands reserve, dialCircuit (see README.md, "Circuit Relay v2").
 // It refuses any non-loopback address.
 
 import { createHash, randomBytes } from 'node:crypto'
@@ -34,6 +38,7 @@ import { identify } from '@libp2p/identify'
 import { ping } from '@libp2p/ping'
 import { gossipsub } from '@libp2p/gossipsub'
 import { floodsub } from '@libp2p/floodsub'
+import { circuitRelayServer, circuitRelayTransport } from '@libp2p/circuit-relay-v2'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { multiaddr } from '@multiformats/multiaddr'
 
@@ -83,6 +88,10 @@ const pubsubKind = arg('--pubsub', 'none')
 if (!['none', 'gossipsub', 'floodsub'].includes(pubsubKind)) {
   throw new Error(`--pubsub must be gossipsub, floodsub or none, not ${pubsubKind}`)
 }
+const relayServer = process.argv.includes('--relay-server')
+const relayClient = process.argv.includes('--relay-client')
+/** Stream options of the test protocols: relay clients also run them on limited (relayed) connections. */
+const limitedOptions = relayClient ? { runOnLimitedConnection: true } : {}
 
 // ------------------------------------------------------------------ deterministic data
 
@@ -317,6 +326,13 @@ function pubsubService () {
     return { pubsub: floodsub({ emitSelf: false }) }
   }
   return {}
+}
+
+function relayServices () {
+  if (!relayServer) return {}
+  // js's default cap is 15 reservations; the default circuit limits (2 min, 128 KiB per direction) stay, so the
+  // connections relayed here are limited ones
+  return { relay: circuitRelayServer({ reservations: { maxReservations: 1000 } }) }
 }
 
 function requirePubsub () {
@@ -575,19 +591,20 @@ const pubsubCommands = {
 const connectionManager = { inboundConnectionThreshold: 100_000, maxIncomingPendingConnections: 1000 }
 
 const node = await createLibp2p({
-  addresses: { listen: [listenAddr] },
+  addresses: { listen: relayClient ? [listenAddr, '/p2p-circuit'] : [listenAddr] },
   connectionManager,
-  transports: [tcp()],
+  transports: relayClient ? [tcp(), circuitRelayTransport()] : [tcp()],
   connectionEncrypters: [noise()],
   streamMuxers: [yamux()],
   services: {
     identify: identify(),
-    ping: ping(),
-    ...pubsubService()
+    ping: ping({ runOnLimitedConnection: true }),
+    ...pubsubService(),
+    ...relayServices()
   }
 })
 
-const handlerOptions = { maxInboundStreams: STREAM_LIMIT, maxOutboundStreams: STREAM_LIMIT }
+const handlerOptions = { maxInboundStreams: STREAM_LIMIT, maxOutboundStreams: STREAM_LIMIT, ...limitedOptions }
 await node.handle(ECHO, guarded('echo', handleEcho), handlerOptions)
 await node.handle(SINK, guarded('sink', handleSink), handlerOptions)
 await node.handle(SOURCE, guarded('source', handleSource), handlerOptions)
@@ -657,7 +674,9 @@ function describeConnection (c) {
     streams: c.streams.length,
     opened: c.timeline.open,
     encryption: c.encryption ?? null,
-    multiplexer: c.multiplexer ?? null
+    multiplexer: c.multiplexer ?? null,
+    limited: c.limits != null,
+    limits: c.limits == null ? null : { seconds: c.limits.seconds ?? null, bytes: c.limits.bytes?.toString() ?? null }
   }
 }
 
@@ -666,14 +685,45 @@ function requirePeer (cmd) {
   return peerIdFromString(cmd.peer)
 }
 
-async function openStream (peer, protocol) {
-  return node.dialProtocol(peer, protocol, { maxOutboundStreams: STREAM_LIMIT })
+/**
+ * A stream to peer. With circuit true it is opened on an open relayed connection to peer (fails if there is none):
+ * js's connection manager, asked by peer id, ignores limited connections and dials a new one, directly if it knows a
+ * direct address (learned by identify over the circuit).
+ */
+async function openStream (peer, protocol, circuit = false) {
+  if (circuit) {
+    return (await circuitConnection(peer)).newStream(protocol, { maxOutboundStreams: STREAM_LIMIT, runOnLimitedConnection: true })
+  }
+  return node.dialProtocol(peer, protocol, { maxOutboundStreams: STREAM_LIMIT, ...limitedOptions })
+}
+
+async function circuitConnection (peer) {
+  const conn = node.getConnections(peer).find((c) => c.status === 'open' && c.remoteAddr.toString().includes('/p2p-circuit'))
+  if (conn == null) throw new Error(`no open relayed connection to ${peer}`)
+  return conn
+}
+
+/** count pings (32 random bytes, echoed) on one new /ipfs/ping/1.0.0 stream of conn; rtts in ms. */
+async function pingOn (conn, count) {
+  const stream = await conn.newStream('/ipfs/ping/1.0.0', { runOnLimitedConnection: true })
+  const r = new Reader(stream)
+  const rtts = []
+  for (let i = 0; i < count; i++) {
+    const data = new Uint8Array(randomBytes(32))
+    const t0 = performance.now()
+    await send(stream, data)
+    const got = await r.readExactly(32)
+    if (Buffer.compare(Buffer.from(got), Buffer.from(data)) !== 0) throw new Error('ping answer differs')
+    rtts.push(performance.now() - t0)
+  }
+  await stream.close()
+  return rtts
 }
 
 // ------------------------------------------------------------------ commands
 
-async function echoOnce (peer, size) {
-  const stream = await openStream(peer, ECHO)
+async function echoOnce (peer, size, circuit = false) {
+  const stream = await openStream(peer, ECHO, circuit)
   const data = new Uint8Array(randomBytes(size))
   const r = new Reader(stream)
   const reading = (async () => {
@@ -719,6 +769,10 @@ const commands = {
 
   async ping (cmd) {
     const peer = requirePeer(cmd)
+    if (cmd.circuit === true) {
+      const conn = await circuitConnection(peer)
+      return { rtts: await pingOn(conn, cmd.count ?? 5), remoteAddr: conn.remoteAddr.toString() }
+    }
     const rtts = []
     for (let i = 0; i < (cmd.count ?? 5); i++) {
       rtts.push(await node.services.ping.ping(peer))
@@ -731,12 +785,14 @@ const commands = {
     const streams = cmd.streams ?? 1
     const size = cmd.size ?? 4096
     const start = performance.now()
-    const results = await Promise.allSettled(Array.from({ length: streams }, () => echoOnce(peer, size)))
+    const results = await Promise.allSettled(Array.from({ length: streams }, () => echoOnce(peer, size, cmd.circuit === true)))
     const failures = results.filter((r) => r.status === 'rejected').map((r) => errorText(r.reason))
     if (failures.length > 0) {
       throw new Error(`${failures.length} of ${streams} echo streams failed: ${failures.slice(0, 5).join('; ')}`)
     }
-    return { streams, bytesEach: size, ms: performance.now() - start }
+    const answer = { streams, bytesEach: size, ms: performance.now() - start }
+    if (cmd.circuit === true) answer.remoteAddr = (await circuitConnection(peer)).remoteAddr.toString()
+    return answer
   },
 
   async sink (cmd) {
@@ -909,7 +965,52 @@ const benchCommands = {
     return { rtts, totalMs: nowMs() - start }
   }
 }
-Object.assign(commands, benchCommands, pubsubCommands)
+const relayCommands = {
+  /**
+   * Dials the relay at relayAddr (with /p2p/<relay>) and waits until the relay transport made a reservation there,
+   * i.e. until we have a listen address .../p2p/<relay>/p2p-circuit; answers those circuit addresses (with /p2p/<us>).
+   */
+  async reserve (cmd) {
+    if (!relayClient) throw new Error('no relay transport: start node-peer.mjs with --relay-client')
+    const ma = multiaddr(cmd.relayAddr)
+    assertLoopback(ma)
+    const conn = await node.dial(ma)
+    const marker = `/p2p/${conn.remotePeer}/p2p-circuit`
+    const circuitAddrs = () => node.getMultiaddrs().map(String).filter((a) => a.includes(marker))
+    const deadline = performance.now() + (cmd.waitMs ?? 15_000)
+    while (circuitAddrs().length === 0) {
+      if (performance.now() > deadline) {
+        throw new Error(`no reservation on ${conn.remotePeer} after ${cmd.waitMs ?? 15_000} ms; our addresses: ${node.getMultiaddrs().map(String).join(' ')}`)
+      }
+      await sleep(50)
+    }
+    return { relay: conn.remotePeer.toString(), circuitAddrs: circuitAddrs() }
+  },
+
+  /**
+   * Dials a circuit address (.../p2p/<relay>/p2p-circuit/p2p/<peer>); answers the connection (with limited). The
+   * circuit address first becomes the peer's only known address (js's dialer adds the peer store's addresses to the
+   * one it is given and tries direct ones first), and it is a new connection even if one to the peer exists.
+   */
+  async dialCircuit (cmd) {
+    const ma = multiaddr(cmd.addr)
+    assertLoopback(ma)
+    const target = ma.getComponents().filter((c) => c.name === 'p2p').pop()?.value
+    if (target == null) throw new Error(`${cmd.addr} names no target peer`)
+    const peer = peerIdFromString(target)
+    if (await node.peerStore.has(peer)) await node.peerStore.patch(peer, { multiaddrs: [ma.decapsulateCode(421)] })
+    const conn = await node.dial(ma, { force: true }) // a new connection even if one exists
+    return { connection: describeConnection(conn) }
+  },
+
+  /** The relay server's reservations: the peer ids holding one. */
+  async reservations () {
+    const relay = node.services.relay
+    if (relay == null) throw new Error('no relay server: start node-peer.mjs with --relay-server')
+    return { peers: [...relay.reservations.keys()].map(String) }
+  }
+}
+Object.assign(commands, benchCommands, pubsubCommands, relayCommands)
 installPubsubListeners()
 
 let stopping = false

@@ -150,8 +150,7 @@ public final class RelayClient implements Transport, AutoCloseable {
                     }
                     Limit limit = answer.limit();
                     return (RawConnection) new CircuitConnection(stream, m.leftover(),
-                            relayPart.encapsulate(CIRCUIT), address, Direction.OUTBOUND,
-                            limit != null && !limit.isUnlimited());
+                            relayPart.encapsulate(CIRCUIT), address, Direction.OUTBOUND, limit, relay);
                 })).toCompletableFuture();
         return within(result, timeout.toMillis(), () -> "dialing " + address);
     }
@@ -213,8 +212,7 @@ public final class RelayClient implements Transport, AutoCloseable {
                     Multiaddr viaRelay = conn.remoteAddress().withoutPeerId().withPeerId(relay).encapsulate(CIRCUIT);
                     Limit limit = request.limit();
                     CircuitConnection circuit = new CircuitConnection(stream, m.leftover(), viaRelay,
-                            viaRelay.withPeerId(request.peer().id()), Direction.INBOUND,
-                            limit != null && !limit.isUnlimited());
+                            viaRelay.withPeerId(request.peer().id()), Direction.INBOUND, limit, relay);
                     Handshake.send(stream, RelayCodec.encode(StopMessage.status(RelayStatus.OK)));
                     LOG.debug("Accepted a circuit from {} via {} ({})", request.peer().id(), relay,
                             limit == null ? "no limit" : limit);
