@@ -42,21 +42,31 @@ final class NoiseConnection implements SecureChannel.Secured, DuplexReader {
 
     // --- executor-confined state ---
     private @Nullable LibP2pNoiseHandshake handshake;
+    /** Receive buffers start this small and grow on demand. */
+    private static final int INITIAL_BUFFER = 1024;
+
     private @Nullable NoiseSession session;
     private @Nullable PeerId remotePeer;
     private @Nullable PublicKey remoteKey;
     private Optional<String> muxer = Optional.empty();
 
-    /** The frame being received: its body, collected from the raw chunks, always starts at offset 0. */
-    private final byte[] frame = new byte[NoiseFramer.MAX_FRAME_LENGTH];
+    /**
+     * The frame being received: its body, collected from the raw chunks, always starts at offset 0. Grows to the
+     * largest frame seen (a connection that only ever carries small messages, like a relay reservation, keeps
+     * small buffers: an idle connection must not cost 128 KiB), and is then reused.
+     */
+    private byte[] frame = new byte[INITIAL_BUFFER];
     /** Length of the frame being received, or -1 while its length prefix is read. */
     private int frameLength = -1;
     private int frameHave;
     /** A length prefix split across raw chunks. */
     private final byte[] prefix = new byte[NoiseFramer.LENGTH_PREFIX];
     private int prefixHave;
-    /** Decrypted frame being delivered; readers get a view valid only during onData (the Duplex contract). */
-    private final byte[] plain = new byte[65535];
+    /**
+     * Decrypted frame being delivered; readers get a view valid only during onData (the Duplex contract). Grows
+     * like {@link #frame}.
+     */
+    private byte[] plain = new byte[INITIAL_BUFFER];
 
     private @Nullable DuplexReader reader;
     private boolean paused;
@@ -115,6 +125,9 @@ final class NoiseConnection implements SecureChannel.Secured, DuplexReader {
                         frameLength = NoiseFramer.readLength(prefix, 0);
                     }
                     frameHave = 0;
+                    if (frame.length < frameLength) {
+                        frame = new byte[grown(frame.length, frameLength)];
+                    }
                 }
                 int n = Math.min(data.remaining(), frameLength - frameHave);
                 data.get(frame, frameHave, n);
@@ -135,6 +148,15 @@ final class NoiseConnection implements SecureChannel.Secured, DuplexReader {
         }
     }
 
+    /** A buffer size of at least {@code needed}: doubling from {@code current}, at most the largest frame. */
+    private static int grown(int current, int needed) {
+        int size = Math.max(current, INITIAL_BUFFER);
+        while (size < needed) {
+            size *= 2;
+        }
+        return Math.min(size, NoiseFramer.MAX_FRAME_LENGTH);
+    }
+
     /** One whole frame body is in {@code frame[0, len)}. */
     private void onFrame(int len) throws NoiseException {
         if (handshake != null) {
@@ -147,6 +169,9 @@ final class NoiseConnection implements SecureChannel.Secured, DuplexReader {
         }
         // Hot path: the body starts at offset 0 of its own array (the JDK 17 cipher copies input at any other
         // offset) and decrypts into the reusable plaintext buffer.
+        if (plain.length < len) {
+            plain = new byte[grown(plain.length, len)];
+        }
         int plainLength = s.decrypt(frame, 0, len, plain, 0);
         deliver(plain, plainLength);
     }
