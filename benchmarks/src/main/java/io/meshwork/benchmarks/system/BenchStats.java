@@ -5,13 +5,24 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /** Statistics, number formatting and machine facts shared by the system benchmarks' reports. */
 final class BenchStats {
 
     private BenchStats() {
+    }
+
+    /** {@code --name value} pairs, in order. */
+    static Map<String, String> options(String[] args) {
+        Map<String, String> opt = new LinkedHashMap<>();
+        for (int i = 0; i + 1 < args.length; i += 2) {
+            opt.put(args[i].replaceFirst("^--", ""), args[i + 1]);
+        }
+        return opt;
     }
 
     /** A report cell: median, with (min–max) when there are several values. */

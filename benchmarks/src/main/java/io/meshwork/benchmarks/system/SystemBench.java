@@ -75,10 +75,7 @@ public final class SystemBench {
     private NodeProcess jsDialer;
 
     public static void main(String[] args) throws Exception {
-        Map<String, String> opt = new LinkedHashMap<>();
-        for (int i = 0; i + 1 < args.length; i += 2) {
-            opt.put(args[i].replaceFirst("^--", ""), args[i + 1]);
-        }
+        Map<String, String> opt = BenchStats.options(args);
         Path dir = Path.of(opt.getOrDefault("interop-dir", "integration-tests/interop-js")).toAbsolutePath();
         int reps = Integer.parseInt(opt.getOrDefault("reps", "3"));
         long bytes = Long.parseLong(opt.getOrDefault("mib", "256")) << 20;

@@ -28,6 +28,8 @@ public final class RelayDefaults {
     static final String HOP_PID = "io.meshwork.libp2p.relay.hop";
     static final String METRICS_PID = "io.meshwork.metrics";
     static final String[] LISTEN = {"/ip4/0.0.0.0/tcp/4001", "/ip6/::/tcp/4001"};
+    static final int MAX_CONNECTIONS = 12_000;
+    static final int LOW_WATERMARK = 11_000;
 
     private static final Logger LOG = LoggerFactory.getLogger(RelayDefaults.class);
 
@@ -36,9 +38,12 @@ public final class RelayDefaults {
         String data = context.getProperty("meshwork.data");
         Dictionary<String, Object> host = new Hashtable<>();
         host.put("listen.addresses", LISTEN.clone()); // DS maps listen_addresses() to listen.addresses
+        // every reservation holds an (idle) connection: room for 10,000 of them, and no pruning below that
+        host.put("max.connections", MAX_CONNECTIONS);
+        host.put("low.watermark", LOW_WATERMARK);
         if (apply(configAdmin, data, HOST_PID, host)) {
-            LOG.info("Relay defaults: listening on {} (override in conf/{}.cfg)", String.join(" and ", LISTEN),
-                    HOST_PID);
+            LOG.info("Relay defaults: listening on {}, up to {} connections (override in conf/{}.cfg)",
+                    String.join(" and ", LISTEN), MAX_CONNECTIONS, HOST_PID);
         }
         Dictionary<String, Object> hop = new Hashtable<>();
         hop.put("enabled", Boolean.TRUE);
