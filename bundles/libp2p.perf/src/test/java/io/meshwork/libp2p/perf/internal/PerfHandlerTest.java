@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.meshwork.libp2p.core.internal.host.Configs;
+import io.meshwork.libp2p.core.internal.host.BenchAccess;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.Map;
@@ -234,7 +234,7 @@ class PerfHandlerTest {
 
     @Test
     void configDefaults() {
-        PerfHandler fromConfig = new PerfHandler(Configs.of(PerfHandlerConfig.class, Map.of()));
+        PerfHandler fromConfig = new PerfHandler(BenchAccess.config(PerfHandlerConfig.class, Map.of()));
         FakeStream s = new FakeStream();
         fromConfig.serve(s, "test client");
         s.deliver(header(16L * 1024 * 1024 * 1024 + 1));

@@ -1,12 +1,8 @@
 package io.meshwork.libp2p.core.internal.host;
 
-import io.meshwork.libp2p.api.HostIdentity;
-import io.meshwork.libp2p.api.crypto.PrivateKey;
-import io.meshwork.libp2p.api.crypto.PublicKey;
 import io.meshwork.libp2p.api.host.Host;
 import io.meshwork.libp2p.api.host.StreamHandler;
 import io.meshwork.libp2p.api.multiaddr.Multiaddr;
-import io.meshwork.libp2p.api.peer.PeerId;
 import io.meshwork.libp2p.api.spi.Transport;
 import io.meshwork.libp2p.muxer.yamux.internal.YamuxMuxer;
 import io.meshwork.libp2p.muxer.yamux.internal.YamuxMuxerConfig;
@@ -14,7 +10,7 @@ import io.meshwork.libp2p.security.noise.internal.NoiseConfig;
 import io.meshwork.libp2p.security.noise.internal.NoiseSecureChannel;
 import io.meshwork.libp2p.transport.tcp.internal.TcpConfig;
 import io.meshwork.libp2p.transport.tcp.internal.TcpTransport;
-import java.security.SecureRandom;
+import io.meshwork.testing.TestNode;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -69,12 +65,12 @@ public final class PerfTestHosts implements AutoCloseable {
 
     /** Starts a host listening on {@code /ip4/127.0.0.1/tcp/0} with one event-loop thread. */
     public Node start() {
-        HostImpl host = new HostImpl(identity(),
-                Configs.of(HostConfig.class, Map.of("listen_addresses", new String[] {"/ip4/127.0.0.1/tcp/0"})),
+        HostImpl host = new HostImpl(TestNode.newIdentity(),
+                BenchAccess.config(HostConfig.class, Map.of("listen_addresses", new String[] {"/ip4/127.0.0.1/tcp/0"})),
                 new MultistreamNegotiation(), Clock.systemUTC());
-        TcpTransport tcp = new TcpTransport(Configs.of(TcpConfig.class, Map.of("event_loop_threads", 1)));
-        NoiseSecureChannel noise = new NoiseSecureChannel(Configs.of(NoiseConfig.class, Map.of()));
-        YamuxMuxer yamux = new YamuxMuxer(Configs.of(YamuxMuxerConfig.class, Map.of()));
+        TcpTransport tcp = new TcpTransport(BenchAccess.config(TcpConfig.class, Map.of("event_loop_threads", 1)));
+        NoiseSecureChannel noise = new NoiseSecureChannel(BenchAccess.config(NoiseConfig.class, Map.of()));
+        YamuxMuxer yamux = new YamuxMuxer(BenchAccess.config(YamuxMuxerConfig.class, Map.of()));
         host.bindSecureChannel(noise, props("/noise"));
         host.bindMuxer(yamux, props("/yamux/1.0.0"));
         host.bindTransport(tcp, props("tcp"));
@@ -85,27 +81,6 @@ public final class PerfTestHosts implements AutoCloseable {
 
     private Map<String, Object> props(String protocol) {
         return Map.of(Transport.PROTOCOL, protocol, Constants.SERVICE_ID, ++serviceIds);
-    }
-
-    private static HostIdentity identity() {
-        PrivateKey key = PrivateKey.generateEd25519(new SecureRandom());
-        PeerId id = PeerId.fromPublicKey(key.publicKey());
-        return new HostIdentity() {
-            @Override
-            public PeerId peerId() {
-                return id;
-            }
-
-            @Override
-            public PublicKey publicKey() {
-                return key.publicKey();
-            }
-
-            @Override
-            public byte[] sign(byte[] data) {
-                return key.sign(data);
-            }
-        };
     }
 
     @Override
