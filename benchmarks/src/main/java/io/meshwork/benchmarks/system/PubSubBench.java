@@ -58,9 +58,9 @@ import java.util.stream.Collectors;
  * the slowest subscriber's; and loss.</li>
  * </ul>
  * Both sides stamp and read the payload of {@link PsPayload} (the same bytes as {@code node-peer.mjs}); js
- * publishes and collects inside node ({@code psLatency}, {@code psBurst}, {@code psArm}, {@code psCollect}). Java
- * publishers wait for each publish to complete (the message queued to its peers) before the next, as js awaits
- * {@code publish()}. Tables show the median of the repetitions and their min–max.
+ * publishes and collects inside node ({@code psLatency}, {@code psBurst}, {@code psArm}, {@code psCollect}). Paced,
+ * both sides await each publish (the message queued to its peers) before the next; in the burst both issue every
+ * publish at once and then await them all. Tables show the median of the repetitions and their min–max.
  */
 public final class PubSubBench {
 
