@@ -180,8 +180,8 @@ public final class PubSubImpl implements PubSub, StreamHandler, ConnectionListen
         for (Connection c : host.connections()) {
             connected(c);
         }
-        LOG.info("PubSub started: GossipSub {} with floodsub fallback{}, D={} ({}..{}), scoring {}",
-                config.floodsub_only() ? "off (floodsub only)" : "v1.2/v1.1/v1.0", "", config.d(), config.d_lo(),
+        LOG.info("PubSub started: GossipSub {} with floodsub fallback, D={} ({}..{}), scoring {}",
+                config.floodsub_only() ? "off (floodsub only)" : "v1.2/v1.1/v1.0", config.d(), config.d_lo(),
                 config.d_hi(), config.scoring() ? "on" : "off");
     }
 
