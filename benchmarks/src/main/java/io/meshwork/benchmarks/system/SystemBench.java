@@ -30,7 +30,7 @@ import java.util.Map;
  *
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar io.meshwork.benchmarks.system.SystemBench \
- *     --interop-dir integration-tests/interop-js [--reps 3] [--mib 256] [--dials 10] [--echo 2000] [--pings 1000]
+ *     --interop-dir integration-tests/interop-js [--reps 3] [--mib 256] [--dials 10] [--dial-warmup 3] [--echo 2000] [--pings 1000]
  *     [--pairs JJ,JJS,JSJ,JSJS]       (system property -Dbench.out=file.md, before the class name, also writes the table)
  * </pre>
  *
@@ -73,6 +73,8 @@ public final class SystemBench {
     private BenchPeer javaDialer;
     private NodeProcess jsListener;
     private NodeProcess jsDialer;
+    /** Untimed fresh dials per pair before the timed ones (JIT warm-up of the connection set-up path). */
+    private int dialWarmup;
 
     public static void main(String[] args) throws Exception {
         Map<String, String> opt = BenchStats.options(args);
@@ -85,6 +87,7 @@ public final class SystemBench {
         String load0 = loadAverage();
         Instant started = Instant.now();
         SystemBench b = new SystemBench();
+        b.dialWarmup = Integer.parseInt(opt.getOrDefault("dial-warmup", "3"));
         if (opt.containsKey("pairs")) {
             b.pairs.clear();
             for (String name : opt.get("pairs").split(",")) {
@@ -150,7 +153,7 @@ public final class SystemBench {
             throughput(p, false, 32L << 20, false);
             echo(p, 500);
             ping(p, 200);
-            firstDial(p, 3);
+            firstDial(p, dialWarmup);
         }
         expectedSha = BenchProtocols.expectedSha(bytes);
         for (int r = 1; r <= reps; r++) {
