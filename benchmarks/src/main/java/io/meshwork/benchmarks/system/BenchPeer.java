@@ -5,6 +5,7 @@ import io.meshwork.libp2p.api.peer.PeerId;
 import io.meshwork.libp2p.core.internal.host.HostImpl;
 import io.meshwork.libp2p.core.internal.ping.PingHandler;
 import io.meshwork.testing.TestNode;
+import io.meshwork.testing.TestProtocols;
 
 /**
  * A real Meshwork host in this JVM for {@link SystemBench}: a {@link TestNode} (TCP on 127.0.0.1 with one event
@@ -26,9 +27,9 @@ final class BenchPeer implements AutoCloseable {
 
     static BenchPeer start(String name) {
         TestNode node = TestNode.create(name, AGENT, new PingHandler())
-                .addHandler(BenchProtocols.echo(), false, BenchProtocols.ECHO)
-                .addHandler(BenchProtocols.sink(), false, BenchProtocols.SINK)
-                .addHandler(BenchProtocols.source(), false, BenchProtocols.SOURCE)
+                .addHandler(TestProtocols.echo(), false, TestProtocols.ECHO)
+                .addHandler(TestProtocols.sink(), false, TestProtocols.SINK)
+                .addHandler(TestProtocols.source(), false, TestProtocols.SOURCE)
                 .addHandler(BenchProtocols.discard(), false, BenchProtocols.DISCARD)
                 .addHandler(BenchProtocols.blast(), false, BenchProtocols.BLAST)
                 .listen();

@@ -1,14 +1,23 @@
 package io.meshwork.benchmarks.system;
 
+import static io.meshwork.testing.TestProtocols.CHUNK;
+import static io.meshwork.testing.TestProtocols.ECHO;
+import static io.meshwork.testing.TestProtocols.SINK;
+import static io.meshwork.testing.TestProtocols.SOURCE;
+import static io.meshwork.testing.TestProtocols.sendAfterLength;
+import static io.meshwork.testing.TestProtocols.sha256;
+import static io.meshwork.testing.TestProtocols.u64;
+
 import io.meshwork.libp2p.api.host.Host;
 import io.meshwork.libp2p.api.host.StreamHandler;
 import io.meshwork.libp2p.api.io.Duplex;
 import io.meshwork.libp2p.api.io.DuplexReader;
 import io.meshwork.libp2p.api.peer.PeerId;
+import io.meshwork.testing.TestProtocols;
+import io.meshwork.testing.TestProtocols.Generator;
+import io.meshwork.testing.TestProtocols.Pump;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
@@ -16,127 +25,27 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.IntFunction;
 
 /**
- * The protocols both sides serve (node-peer.mjs has the js twins) and the Java client side of every measurement.
- * Everything runs on the streams' executors (no thread hand-off per message), with at most
- * {@link #MAX_OUTSTANDING} writes of {@link #CHUNK} bytes in flight.
+ * The benchmark-only protocols both sides serve (node-peer.mjs has the js twins) and the Java client side of every
+ * measurement. Everything runs on the streams' executors (no thread hand-off per message), with at most
+ * {@link TestProtocols#MAX_OUTSTANDING} writes of {@link TestProtocols#CHUNK} bytes in flight. Echo, sink and source
+ * are the shared test protocols of {@link TestProtocols}.
  *
  * <ul>
- * <li>{@value #ECHO}, {@value #SINK}, {@value #SOURCE}: the interop test protocols (see the integration tests'
- * {@code TestProtocols}): echo; count + SHA-256 of the data; N bytes of the xorshift32 stream.</li>
  * <li>{@value #DISCARD}: reads until the remote half-closes, replies with the byte count (8 bytes BE).</li>
  * <li>{@value #BLAST}: reads an 8-byte BE length N, sends N bytes (one fixed 64 KiB chunk over and over).</li>
  * </ul>
  */
 final class BenchProtocols {
 
-    static final String ECHO = "/meshwork/test/echo/1.0.0";
-    static final String SINK = "/meshwork/test/sink/1.0.0";
-    static final String SOURCE = "/meshwork/test/source/1.0.0";
     static final String DISCARD = "/meshwork/bench/discard/1.0.0";
     static final String BLAST = "/meshwork/bench/blast/1.0.0";
-    static final int CHUNK = 64 * 1024;
-    /** 8 × 64 KiB in flight: well inside yamux's 1 MiB per-stream send queue. */
-    static final int MAX_OUTSTANDING = 8;
     /** The fixed chunk of discard/blast: never modified, so it may be in flight several times at once. */
     static final byte[] FIXED = new Generator().next(CHUNK);
 
     private BenchProtocols() {
     }
 
-    /** xorshift32 from 0x2545F491, each state as 4 bytes little-endian (identical to node-peer.mjs). */
-    static final class Generator {
-        private int x = 0x2545F491;
-
-        byte[] next(int n) {
-            ByteBuffer b = ByteBuffer.allocate((n + 3) & ~3).order(ByteOrder.LITTLE_ENDIAN);
-            int s = x;
-            while (b.hasRemaining()) {
-                s ^= s << 13;
-                s ^= s >>> 17;
-                s ^= s << 5;
-                b.putInt(s);
-            }
-            x = s;
-            byte[] out = b.array();
-            return out.length == n ? out : Arrays.copyOf(out, n);
-        }
-    }
-
-    static String expectedSha(long total) {
-        MessageDigest md = sha256();
-        Generator g = new Generator();
-        for (long left = total; left > 0;) {
-            int n = (int) Math.min(CHUNK, left);
-            md.update(g.next(n));
-            left -= n;
-        }
-        return HexFormat.of().formatHex(md.digest());
-    }
-
-    static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    static ByteBuffer u64(long n) {
-        return ByteBuffer.allocate(8).putLong(n).flip();
-    }
-
-    // ------------------------------------------------------------------ handlers
-
-    static StreamHandler echo() {
-        return stream -> stream.setReader(new DuplexReader() {
-            private int outstanding;
-            private boolean paused;
-
-            @Override
-            public void onData(ByteBuffer data) {
-                byte[] copy = new byte[data.remaining()];
-                data.get(copy);
-                outstanding++;
-                if (outstanding >= MAX_OUTSTANDING && !paused) {
-                    paused = true;
-                    stream.pauseReading();
-                }
-                stream.write(ByteBuffer.wrap(copy)).whenComplete((v, e) -> stream.executor().execute(() -> {
-                    outstanding--;
-                    if (e != null) {
-                        stream.reset();
-                    } else if (paused && outstanding <= MAX_OUTSTANDING / 2) {
-                        paused = false;
-                        stream.resumeReading();
-                    }
-                }));
-            }
-
-            @Override
-            public void onEnd() {
-                stream.closeWrite();
-            }
-        });
-    }
-
-    static StreamHandler sink() {
-        return stream -> stream.setReader(new DuplexReader() {
-            private final MessageDigest md = sha256();
-            private long count;
-
-            @Override
-            public void onData(ByteBuffer data) {
-                count += data.remaining();
-                md.update(data);
-            }
-
-            @Override
-            public void onEnd() {
-                stream.write(ByteBuffer.allocate(40).putLong(count).put(md.digest()).flip());
-                stream.closeWrite();
-            }
-        });
-    }
+    // ------------------------------------------------------------------ handlers (echo, sink, source: TestProtocols)
 
     static StreamHandler discard() {
         return stream -> stream.setReader(new DuplexReader() {
@@ -156,83 +65,8 @@ final class BenchProtocols {
         });
     }
 
-    static StreamHandler source() {
-        return stream -> sendAfterLength(stream, () -> {
-            Generator gen = new Generator();
-            return n -> ByteBuffer.wrap(gen.next(n));
-        });
-    }
-
     static StreamHandler blast() {
         return stream -> sendAfterLength(stream, () -> n -> ByteBuffer.wrap(FIXED, 0, n));
-    }
-
-    private static void sendAfterLength(Duplex stream,
-            java.util.function.Supplier<IntFunction<ByteBuffer>> chunks) {
-        stream.setReader(new DuplexReader() {
-            private final ByteBuffer header = ByteBuffer.allocate(8);
-            private boolean started;
-
-            @Override
-            public void onData(ByteBuffer data) {
-                if (started) {
-                    data.position(data.limit());
-                    return;
-                }
-                while (header.hasRemaining() && data.hasRemaining()) {
-                    header.put(data.get());
-                }
-                if (!header.hasRemaining()) {
-                    started = true;
-                    new Pump(stream, header.flip().getLong(), chunks.get(), null).run();
-                }
-            }
-        });
-    }
-
-    /** Writes {@code total} bytes with a bounded window, then half-closes; runs on the stream's executor. */
-    static final class Pump implements Runnable {
-        private final Duplex stream;
-        private final IntFunction<ByteBuffer> chunks;
-        private final CompletableFuture<?> failure;
-        private long left;
-        private int outstanding;
-        private boolean done;
-
-        Pump(Duplex stream, long total, IntFunction<ByteBuffer> chunks, CompletableFuture<?> failure) {
-            this.stream = stream;
-            this.left = total;
-            this.chunks = chunks;
-            this.failure = failure;
-        }
-
-        @Override
-        public void run() {
-            if (done) {
-                return;
-            }
-            while (left > 0 && outstanding < MAX_OUTSTANDING) {
-                int n = (int) Math.min(CHUNK, left);
-                left -= n;
-                outstanding++;
-                stream.write(chunks.apply(n)).whenComplete((v, e) -> stream.executor().execute(() -> {
-                    outstanding--;
-                    if (e != null) {
-                        done = true;
-                        stream.reset();
-                        if (failure != null) {
-                            failure.completeExceptionally(e);
-                        }
-                    } else {
-                        run();
-                    }
-                }));
-            }
-            if (left == 0) {
-                done = true;
-                stream.closeWrite();
-            }
-        }
     }
 
     // ------------------------------------------------------------------ client side

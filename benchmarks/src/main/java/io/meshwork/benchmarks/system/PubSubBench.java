@@ -64,26 +64,9 @@ import java.util.stream.Collectors;
  */
 public final class PubSubBench {
 
-    enum Pair {
-        JJ("Java→Java"), JJS("Java→js"), JSJ("js→Java"), JSJS("js→js");
-
-        final String label;
-
-        Pair(String label) {
-            this.label = label;
-        }
-
-        boolean javaPublisher() {
-            return this == JJ || this == JJS;
-        }
-
-        boolean javaSubscribers() {
-            return this == JJ || this == JSJ;
-        }
-
-        String topic(int subscribers) {
-            return "bench-" + name() + "-" + subscribers;
-        }
+    /** The topic of one pair's measurement with {@code subscribers} subscribers. */
+    private static String topic(Pair p, int subscribers) {
+        return "bench-" + p.name() + "-" + subscribers;
     }
 
     private static final Duration CALL = Duration.ofSeconds(180);
@@ -155,7 +138,7 @@ public final class PubSubBench {
         }
         for (Pair p : pairs) {
             for (int n = 1; n <= 2; n++) {
-                String topic = p.topic(n);
+                String topic = topic(p, n);
                 publisher(p).subscribe(topic);
                 for (Node s : subscribers(p, n)) {
                     s.subscribe(topic);
@@ -164,7 +147,7 @@ public final class PubSubBench {
         }
         for (Pair p : pairs) {
             for (int n = 1; n <= 2; n++) {
-                awaitMesh(publisher(p), p.topic(n), subscribers(p, n));
+                awaitMesh(publisher(p), topic(p, n), subscribers(p, n));
             }
         }
         log("network ready");
@@ -195,11 +178,11 @@ public final class PubSubBench {
     }
 
     private Node publisher(Pair p) {
-        return p.javaPublisher() ? javaPub : jsPub;
+        return p.javaFirst() ? javaPub : jsPub;
     }
 
     private List<Node> subscribers(Pair p, int n) {
-        return (p.javaSubscribers() ? javaSubs : jsSubs).subList(0, n);
+        return (p.javaSecond() ? javaSubs : jsSubs).subList(0, n);
     }
 
     private static void awaitMesh(Node pub, String topic, List<Node> subs) throws InterruptedException {
@@ -223,7 +206,7 @@ public final class PubSubBench {
 
     private void round(Pair p, int rate, int count, int burst, int size, boolean record) throws Exception {
         for (int n = 1; n <= 2; n++) {
-            String topic = p.topic(n);
+            String topic = topic(p, n);
             List<Node> subs = subscribers(p, n);
             // paced
             subs.forEach(s -> s.arm(topic));

@@ -9,6 +9,7 @@ import static io.meshwork.benchmarks.system.BenchStats.percentile;
 
 import io.meshwork.libp2p.api.multiaddr.Multiaddr;
 import io.meshwork.libp2p.api.peer.PeerId;
+import io.meshwork.testing.TestProtocols;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,24 +42,6 @@ import java.util.Map;
  * interleaved; tables show the median of the repetitions and their min–max.
  */
 public final class SystemBench {
-
-    enum Pair {
-        JJ("Java→Java"), JJS("Java→js"), JSJ("js→Java"), JSJS("js→js");
-
-        final String label;
-
-        Pair(String label) {
-            this.label = label;
-        }
-
-        boolean javaDialer() {
-            return this == JJ || this == JJS;
-        }
-
-        boolean javaListener() {
-            return this == JJ || this == JSJ;
-        }
-    }
 
     private static final Duration NODE_TIMEOUT = Duration.ofSeconds(180);
 
@@ -117,7 +100,7 @@ public final class SystemBench {
         jsDialer = NodeProcess.start(dir, "node-peer.mjs", Duration.ofSeconds(60));
         log("js listener pid " + jsListener.pid() + ", js dialer pid " + jsDialer.pid());
         for (Pair p : pairs) {
-            if (p.javaDialer()) {
+            if (p.javaFirst()) {
                 join(javaDialer.host.connect(Multiaddr.parse(targetAddr(p))));
             } else {
                 jsDialer.call("dial", Map.of("addr", targetAddr(p)), NODE_TIMEOUT);
@@ -138,12 +121,12 @@ public final class SystemBench {
     }
 
     private String targetAddr(Pair p) {
-        return p.javaListener() ? javaListener.address().toString() : jsListener.addresses().stream()
+        return p.javaSecond() ? javaListener.address().toString() : jsListener.addresses().stream()
                 .filter(a -> a.startsWith("/ip4/127.")).findFirst().orElseThrow();
     }
 
     private String targetPeer(Pair p) {
-        return p.javaListener() ? javaListener.peerId().toString() : jsListener.peerId();
+        return p.javaSecond() ? javaListener.peerId().toString() : jsListener.peerId();
     }
 
     private void run(int reps, long bytes, int dials, int echoes, int pings) throws Exception {
@@ -155,7 +138,7 @@ public final class SystemBench {
             ping(p, 200);
             firstDial(p, dialWarmup);
         }
-        expectedSha = BenchProtocols.expectedSha(bytes);
+        expectedSha = TestProtocols.expectedSha(bytes);
         for (int r = 1; r <= reps; r++) {
             for (Pair p : pairs) {
                 record("upload MB/s", true, p, throughput(p, true, bytes, false));
@@ -189,7 +172,7 @@ public final class SystemBench {
 
     /** MB/s (10^6 bytes/s) of one transfer, dialer→listener ({@code up}) or listener→dialer. */
     private double throughput(Pair p, boolean up, long bytes, boolean verified) throws Exception {
-        if (p.javaDialer()) {
+        if (p.javaFirst()) {
             PeerId peer = PeerId.parse(targetPeer(p));
             double s = up ? BenchProtocols.upload(javaDialer.host, peer, bytes, verified)
                     : BenchProtocols.download(javaDialer.host, peer, bytes, verified,
@@ -210,7 +193,7 @@ public final class SystemBench {
     private double[] firstDial(Pair p, int n) throws Exception {
         String addr = targetAddr(p);
         double[] ms = new double[n];
-        if (p.javaDialer()) {
+        if (p.javaFirst()) {
             Multiaddr target = Multiaddr.parse(addr);
             for (int i = 0; i < n; i++) {
                 BenchPeer fresh = BenchPeer.start("fresh-dialer");
@@ -236,7 +219,7 @@ public final class SystemBench {
     /** RTTs in ms of {@code count} 32-byte round trips on one echo stream, after 200 untimed ones. */
     private double[] echo(Pair p, int count) throws Exception {
         double[] ms;
-        if (p.javaDialer()) {
+        if (p.javaFirst()) {
             long[] ns = BenchProtocols.echoRtt(javaDialer.host, PeerId.parse(targetPeer(p)), 32, 200, count);
             ms = Arrays.stream(ns).mapToDouble(v -> v / 1e6).toArray();
         } else {
@@ -251,7 +234,7 @@ public final class SystemBench {
     /** RTTs in ms of {@code count} new-stream pings (after 100 untimed), then the total ms of the timed ones. */
     private double[] ping(Pair p, int count) throws Exception {
         double[] out;
-        if (p.javaDialer()) {
+        if (p.javaFirst()) {
             long[] ns = BenchProtocols.pingNew(javaDialer.host, PeerId.parse(targetPeer(p)), 100, count);
             out = Arrays.stream(ns).mapToDouble(v -> v / 1e6).toArray();
         } else {

@@ -9,6 +9,7 @@ import io.meshwork.libp2p.core.internal.ping.PingHandler;
 import io.meshwork.libp2p.pubsub.internal.PubSubConfig;
 import io.meshwork.libp2p.pubsub.internal.PubSubImpl;
 import io.meshwork.testing.TestNode;
+import io.meshwork.testing.TestProtocols;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 

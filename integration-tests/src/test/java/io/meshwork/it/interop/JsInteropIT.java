@@ -1,8 +1,8 @@
 package io.meshwork.it.interop;
 
-import static io.meshwork.it.interop.TestProtocols.ECHO;
-import static io.meshwork.it.interop.TestProtocols.SINK;
-import static io.meshwork.it.interop.TestProtocols.SOURCE;
+import static io.meshwork.testing.TestProtocols.ECHO;
+import static io.meshwork.testing.TestProtocols.SINK;
+import static io.meshwork.testing.TestProtocols.SOURCE;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -17,6 +17,7 @@ import io.meshwork.libp2p.api.host.Stream;
 import io.meshwork.libp2p.api.multiaddr.Multiaddr;
 import io.meshwork.libp2p.api.peer.PeerId;
 import io.meshwork.libp2p.core.internal.ping.Ping;
+import io.meshwork.testing.TestProtocols;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.security.SecureRandom;

@@ -1,6 +1,6 @@
 package io.meshwork.it.interop;
 
-import static io.meshwork.it.interop.TestProtocols.ECHO;
+import static io.meshwork.testing.TestProtocols.ECHO;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -22,6 +22,7 @@ import io.meshwork.libp2p.relay.internal.hop.HopServer;
 import io.meshwork.libp2p.relay.internal.hop.ReservationTable;
 import io.meshwork.libp2p.relay.internal.proto.RelayCodec;
 import io.meshwork.testing.TestNode;
+import io.meshwork.testing.TestProtocols;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;

@@ -1,4 +1,4 @@
-package io.meshwork.it.interop;
+package io.meshwork.testing;
 
 import io.meshwork.libp2p.api.host.StreamHandler;
 import io.meshwork.libp2p.api.io.Duplex;
@@ -8,14 +8,20 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntFunction;
+import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
- * The three test protocols, as served by both sides (interop-js/node-peer.mjs has the js twins), and the client
- * helpers the tests use on Java streams.
+ * The test protocols every Java test peer and benchmark peer serves (the js twins are in
+ * {@code integration-tests/interop-js/node-peer.mjs}), and the client helpers used on Java streams. Handlers are
+ * non-blocking and confined to the stream's executor, with at most {@link #MAX_OUTSTANDING} writes of
+ * {@link #CHUNK} bytes in flight.
  *
  * <ul>
  * <li>{@value #ECHO}: echoes every byte; half-closes when the remote half-closes.</li>
@@ -25,14 +31,14 @@ import java.util.concurrent.TimeUnit;
  * deterministic stream}, half-closes.</li>
  * </ul>
  */
-final class TestProtocols {
+public final class TestProtocols {
 
-    static final String ECHO = "/meshwork/test/echo/1.0.0";
-    static final String SINK = "/meshwork/test/sink/1.0.0";
-    static final String SOURCE = "/meshwork/test/source/1.0.0";
-    static final int CHUNK = 64 * 1024;
-    /** Writes a sender keeps in flight; bounded so that no layer's write queue overflows. */
-    static final int MAX_OUTSTANDING = 8;
+    public static final String ECHO = "/meshwork/test/echo/1.0.0";
+    public static final String SINK = "/meshwork/test/sink/1.0.0";
+    public static final String SOURCE = "/meshwork/test/source/1.0.0";
+    public static final int CHUNK = 64 * 1024;
+    /** Writes a sender keeps in flight (8 × 64 KiB: well inside yamux's 1 MiB per-stream send queue). */
+    public static final int MAX_OUTSTANDING = 8;
 
     private TestProtocols() {
     }
@@ -42,10 +48,10 @@ final class TestProtocols {
      * x ^= x << 5}) from seed {@code 0x2545F491}, each new state as 4 bytes little-endian. Chunks must be multiples
      * of 4 bytes except the last.
      */
-    static final class Generator {
+    public static final class Generator {
         private int x = 0x2545F491;
 
-        byte[] next(int n) {
+        public byte[] next(int n) {
             ByteBuffer b = ByteBuffer.allocate((n + 3) & ~3).order(ByteOrder.LITTLE_ENDIAN);
             int s = x;
             while (b.hasRemaining()) {
@@ -56,12 +62,12 @@ final class TestProtocols {
             }
             x = s;
             byte[] out = b.array();
-            return out.length == n ? out : java.util.Arrays.copyOf(out, n);
+            return out.length == n ? out : Arrays.copyOf(out, n);
         }
     }
 
     /** SHA-256 (hex) of the first {@code total} bytes of the deterministic stream. */
-    static String expectedSha(long total) {
+    public static String expectedSha(long total) {
         MessageDigest md = sha256();
         Generator g = new Generator();
         for (long left = total; left > 0;) {
@@ -72,7 +78,7 @@ final class TestProtocols {
         return HexFormat.of().formatHex(md.digest());
     }
 
-    static MessageDigest sha256() {
+    public static MessageDigest sha256() {
         try {
             return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
@@ -80,10 +86,15 @@ final class TestProtocols {
         }
     }
 
+    /** {@code n} as 8 bytes big-endian, ready to write. */
+    public static ByteBuffer u64(long n) {
+        return ByteBuffer.allocate(8).putLong(n).flip();
+    }
+
     // ------------------------------------------------------------------ handlers (non-blocking, executor-confined)
 
     /** Echoes with backpressure: pauses reading while too many echo writes are in flight. */
-    static StreamHandler echo() {
+    public static StreamHandler echo() {
         return stream -> stream.setReader(new DuplexReader() {
             private int outstanding;
             private boolean paused;
@@ -116,7 +127,7 @@ final class TestProtocols {
     }
 
     /** Counts and hashes everything, then replies with count + SHA-256. */
-    static StreamHandler sink() {
+    public static StreamHandler sink() {
         return stream -> stream.setReader(new DuplexReader() {
             private final MessageDigest md = sha256();
             private long count;
@@ -136,19 +147,28 @@ final class TestProtocols {
         });
     }
 
-    /** Reads the 8-byte length, then pumps the deterministic stream with a bounded number of writes in flight. */
-    static StreamHandler source() {
-        return stream -> stream.setReader(new DuplexReader() {
+    /** Reads the 8-byte length, then sends that much of the deterministic stream and half-closes. */
+    public static StreamHandler source() {
+        return stream -> sendAfterLength(stream, () -> {
+            Generator gen = new Generator();
+            return n -> ByteBuffer.wrap(gen.next(n));
+        });
+    }
+
+    /**
+     * Reads an 8-byte big-endian length N (anything after it is ignored), then sends N bytes taken from
+     * {@code chunks} (called with the size of each chunk) through a {@link Pump}.
+     */
+    public static void sendAfterLength(Duplex stream,
+            Supplier<IntFunction<ByteBuffer>> chunks) {
+        stream.setReader(new DuplexReader() {
             private final ByteBuffer header = ByteBuffer.allocate(8);
-            private final Generator gen = new Generator();
             private boolean started;
-            private long left;
-            private int outstanding;
 
             @Override
             public void onData(ByteBuffer data) {
                 if (started) {
-                    data.position(data.limit()); // nothing more is expected; ignore
+                    data.position(data.limit());
                     return;
                 }
                 while (header.hasRemaining() && data.hasRemaining()) {
@@ -156,40 +176,64 @@ final class TestProtocols {
                 }
                 if (!header.hasRemaining()) {
                     started = true;
-                    left = header.flip().getLong();
-                    pump();
-                }
-            }
-
-            private void pump() {
-                while (left > 0 && outstanding < MAX_OUTSTANDING) {
-                    int n = (int) Math.min(CHUNK, left);
-                    left -= n;
-                    outstanding++;
-                    stream.write(ByteBuffer.wrap(gen.next(n))).whenComplete((v, e) -> stream.executor().execute(() -> {
-                        outstanding--;
-                        if (e != null) {
-                            left = -2;
-                            stream.reset();
-                        } else {
-                            pump();
-                        }
-                    }));
-                }
-                if (left == 0) {
-                    left = -2; // done: half-close once, after the writes already issued
-                    stream.closeWrite();
+                    new Pump(stream, header.flip().getLong(), chunks.get(), null).run();
                 }
             }
         });
     }
 
+    /** Writes {@code total} bytes with a bounded window, then half-closes; runs on the stream's executor. */
+    public static final class Pump implements Runnable {
+        private final Duplex stream;
+        private final IntFunction<ByteBuffer> chunks;
+        private final @Nullable CompletableFuture<?> failure;
+        private long left;
+        private int outstanding;
+        private boolean done;
+
+        public Pump(Duplex stream, long total, IntFunction<ByteBuffer> chunks,
+                @Nullable CompletableFuture<?> failure) {
+            this.stream = stream;
+            this.left = total;
+            this.chunks = chunks;
+            this.failure = failure;
+        }
+
+        @Override
+        public void run() {
+            if (done) {
+                return;
+            }
+            while (left > 0 && outstanding < MAX_OUTSTANDING) {
+                int n = (int) Math.min(CHUNK, left);
+                left -= n;
+                outstanding++;
+                stream.write(chunks.apply(n)).whenComplete((v, e) -> stream.executor().execute(() -> {
+                    outstanding--;
+                    if (e != null) {
+                        done = true;
+                        stream.reset();
+                        if (failure != null) {
+                            failure.completeExceptionally(e);
+                        }
+                    } else {
+                        run();
+                    }
+                }));
+            }
+            if (left == 0) {
+                done = true;
+                stream.closeWrite();
+            }
+        }
+    }
+
     // ------------------------------------------------------------------ client side (called from test threads)
 
     /** Keeps every byte until the remote half-closes. */
-    static final class Collector implements DuplexReader {
+    public static final class Collector implements DuplexReader {
         private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        final CompletableFuture<byte[]> done = new CompletableFuture<>();
+        public final CompletableFuture<byte[]> done = new CompletableFuture<>();
 
         @Override
         public void onData(ByteBuffer data) {
@@ -214,10 +258,10 @@ final class TestProtocols {
     }
 
     /** Counts and hashes until the remote half-closes; completes with the hex SHA-256. */
-    static final class Hasher implements DuplexReader {
+    public static final class Hasher implements DuplexReader {
         private final MessageDigest md = sha256();
-        volatile long count;
-        final CompletableFuture<String> done = new CompletableFuture<>();
+        public volatile long count;
+        public final CompletableFuture<String> done = new CompletableFuture<>();
 
         @Override
         public void onData(ByteBuffer data) {
@@ -241,7 +285,7 @@ final class TestProtocols {
     }
 
     /** Writes {@code data} in {@code chunk}-sized writes, at most {@link #MAX_OUTSTANDING} in flight. */
-    static void writeAll(Duplex stream, byte[] data, int chunk) throws Exception {
+    public static void writeAll(Duplex stream, byte[] data, int chunk) throws Exception {
         Window w = new Window();
         for (int off = 0; off < data.length; off += chunk) {
             int n = Math.min(chunk, data.length - off);
@@ -251,7 +295,7 @@ final class TestProtocols {
     }
 
     /** Writes the first {@code total} bytes of the deterministic stream; returns their hex SHA-256. */
-    static String writeGenerated(Duplex stream, long total) throws Exception {
+    public static String writeGenerated(Duplex stream, long total) throws Exception {
         MessageDigest md = sha256();
         Generator g = new Generator();
         Window w = new Window();
