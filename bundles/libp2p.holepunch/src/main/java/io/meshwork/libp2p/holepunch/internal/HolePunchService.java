@@ -112,7 +112,18 @@ public final class HolePunchService implements ConnectionListener, StreamHandler
         started.incrementAndGet();
         LOG.debug("DCUtR with {} over {}", peer, relayed.remoteAddress());
         DcutrInitiator initiator = new DcutrInitiator(() -> relayed.newStream(List.of(HolePunch.PROTOCOL))
-                .thenApply(s -> (MessageChannel) new StreamChannel(s)), punch(peer), scheduler, clock, settings);
+                .handle((s, e) -> {
+                    if (e == null) {
+                        return (MessageChannel) new StreamChannel(s);
+                    }
+                    Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null
+                            ? e.getCause() : e;
+                    if (cause instanceof io.meshwork.libp2p.api.host.ProtocolNotSupportedException) {
+                        throw new java.util.concurrent.CompletionException(new UnsupportedOperationException(
+                                "the peer does not speak " + HolePunch.PROTOCOL));
+                    }
+                    throw new java.util.concurrent.CompletionException(cause);
+                }), punch(peer), scheduler, clock, settings);
         initiator.start().whenComplete((o, e) -> {
             running.remove(peer);
             if (o != null) {

@@ -15,7 +15,9 @@ import java.util.function.Supplier;
  * sends CONNECT with its addresses and starts the RTT timer, takes A's CONNECT (the RTT is measured here), sends
  * SYNC, waits RTT/2 and dials A's addresses (A dials when SYNC arrives, so both SYNs cross the NATs at about the
  * same time). A round that ends without a direct connection is followed by a fresh one with a fresh RTT, up to
- * {@link Settings#maxAttempts()}. Nothing here touches the relayed connection: on failure it keeps working.
+ * {@link Settings#maxAttempts()}; a stream that cannot be opened because the peer does not speak DCUtR (the opener
+ * fails with {@link UnsupportedOperationException}) ends it at once. Nothing here touches the relayed connection: on
+ * failure it keeps working.
  *
  * <p>One instance runs one hole punch. Callbacks may arrive on any thread; the state is confined to the chain of
  * stages (one step at a time), so no locking is needed.
@@ -100,6 +102,8 @@ public final class DcutrInitiator {
                 finish(true, attempt, null);
             } else if (punch.directConnected()) {
                 finish(true, attempt, null);
+            } else if (unwrap(e) instanceof UnsupportedOperationException) {
+                finish(false, attempt, message(e)); // the peer does not speak DCUtR: retrying cannot help
             } else if (attempt >= settings.maxAttempts()) {
                 finish(false, attempt, e == null ? "no direct connection after " + attempt + " attempts"
                         : "attempt " + attempt + ": " + message(e));
@@ -114,10 +118,15 @@ public final class DcutrInitiator {
     }
 
     static String message(Throwable e) {
+        Throwable t = unwrap(e);
+        return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+    }
+
+    static Throwable unwrap(Throwable e) {
         Throwable t = e;
         while (t instanceof CompletionException && t.getCause() != null) {
             t = t.getCause();
         }
-        return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+        return t;
     }
 }

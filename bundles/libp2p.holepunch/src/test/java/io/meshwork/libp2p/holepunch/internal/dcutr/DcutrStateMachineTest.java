@@ -174,6 +174,20 @@ class DcutrStateMachineTest {
     }
 
     @Test
+    void aPeerWithoutDcutrIsNotAskedAgain() {
+        SimulatedNetwork net = new SimulatedNetwork(time, 10, 5);
+        int[] opens = {0};
+        DcutrInitiator initiator = new DcutrInitiator(() -> {
+            opens[0]++;
+            return CompletableFuture.failedFuture(new UnsupportedOperationException("no /libp2p/dcutr"));
+        }, net.punch("B", B_ADDRS), time, time, SETTINGS);
+        Outcome o = initiator.start().toCompletableFuture().join();
+        assertFalse(o.success());
+        assertEquals(1, opens[0]);
+        assertEquals(1, o.attempts());
+    }
+
+    @Test
     void responderRejectsSyncFirstAndDoesNotDial() {
         SimulatedNetwork net = new SimulatedNetwork(time, 10, 5);
         DcutrResponder responder = new DcutrResponder(net.punch("A", A_ADDRS), time, time, SETTINGS);
