@@ -207,6 +207,66 @@ class HolePunchNetworkTest {
     }
 
     @Test
+    void garbageOrAFloodOnTheDcutrStreamResetsOnlyThatStream() throws Exception {
+        Relay r = new Relay();
+        Peer b = new Peer("b", r, Map.of());
+        // b opens DCUtR streams to c's responder by hand, over the relayed connection
+        Peer responder = new Peer("c", r, Map.of());
+        await("c's reservation", 5000, () -> !responder.relay.circuitAddresses().isEmpty());
+        Connection toC = get(b.node.host.connect(responder.circuitAddress()));
+        for (byte[] bad : List.of(new byte[] {(byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, 0x0f},
+                new byte[] {0x02, 0x08, 0x05})) {
+            Stream s = get(toC.newStream(List.of(HolePunch.PROTOCOL)));
+            CompletableFuture<Throwable> closed = new CompletableFuture<>();
+            s.setReader(new io.meshwork.libp2p.api.io.DuplexReader() {
+                @Override
+                public void onData(java.nio.ByteBuffer data) {
+                    data.position(data.limit());
+                }
+
+                @Override
+                public void onEnd() {
+                    closed.complete(null);
+                }
+
+                @Override
+                public void onClose(Throwable cause) {
+                    closed.complete(cause);
+                }
+            });
+            s.write(java.nio.ByteBuffer.wrap(bad));
+            closed.get(10, TimeUnit.SECONDS); // reset (or ended) by c, without waiting for a timeout
+        }
+        Stream flood = get(toC.newStream(List.of(HolePunch.PROTOCOL)));
+        CompletableFuture<Void> gone = flood.closeFuture().toCompletableFuture();
+        for (int i = 0; i < 50 && !gone.isDone(); i++) {
+            flood.write(io.meshwork.libp2p.api.io.VarintFrames.frame(HolePunch.sync().encode()));
+        }
+        gone.handle((v, e) -> null).get(10, TimeUnit.SECONDS);
+        assertTrue(toC.isOpen(), "the connection stays");
+        Ping ping = new Ping(get(toC.newStream(List.of(Ping.PROTOCOL))), new SecureRandom());
+        get(ping.ping());
+        ping.close();
+    }
+
+    @Test
+    void theShellShowsReachabilityConnectionsAndHolePunches() throws Exception {
+        Relay r = new Relay();
+        Peer a = new Peer("a", r, Map.of());
+        Peer b = new Peer("b", r, Map.of());
+        await("b's reservation", 5000, () -> !b.relay.circuitAddresses().isEmpty());
+        await("observed addresses", 5000, () -> !b.node.host.peerStore().observedAddresses().isEmpty()
+                && !a.node.host.peerStore().observedAddresses().isEmpty());
+        get(a.node.host.connect(b.circuitAddress()));
+        await("b's result", 20_000, () -> !b.results.isEmpty());
+        String out = io.meshwork.libp2p.holepunch.internal.shell.ShellAccess.render(b.node.host, b.punching);
+        assertTrue(out.startsWith("Reachability: unknown"), out);
+        assertTrue(out.contains("relayed") && out.contains("direct"), out);
+        assertTrue(out.contains(a.node.peerId() + " direct attempts=1"), out);
+        assertTrue(out.contains("(1 peer(s))"), out);
+    }
+
+    @Test
     void rolesAreFixedByDcutrNotBySockets() throws Exception {
         Relay r = new Relay();
         Peer a = new Peer("a", r, Map.of());
