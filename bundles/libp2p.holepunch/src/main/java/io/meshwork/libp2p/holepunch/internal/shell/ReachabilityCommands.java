@@ -44,13 +44,13 @@ public final class ReachabilityCommands {
             sb.append(String.format("  %-54s %-8s %-8s %s%n", c.remotePeer(), c.isLimited() ? "relayed" : "direct",
                     c.direction(), c.remoteAddress()));
         }
-        sb.append("Hole punching: ").append(p.dcutr.stats()).append('\n');
+        sb.append("Hole punching: ").append(new java.util.TreeMap<>(p.dcutr.stats())).append('\n');
         for (HolePunchService.Result r : p.dcutr.history()) {
             sb.append(String.format("  %s %s %s attempts=%d %d ms%s%n", r.at(), r.peer(),
                     r.outcome().success() ? "direct" : "failed", r.outcome().attempts(), r.outcome().elapsedMillis(),
                     r.outcome().failure() == null ? "" : " (" + r.outcome().failure() + ")"));
         }
-        sb.append("AutoNAT: ").append(p.autonat.stats());
+        sb.append("AutoNAT: ").append(new java.util.TreeMap<>(p.autonat.stats()));
         return sb.toString();
     }
 
