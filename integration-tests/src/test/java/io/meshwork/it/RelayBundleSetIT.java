@@ -181,6 +181,39 @@ public class RelayBundleSetIT {
                 "/libp2p/circuit/relay/0.2.0/stop", "/ipfs/id/1.0.0");
     }
 
+    /**
+     * Hole punching in the relay runtime: DCUtR everywhere, the AutoNAT server on (RelayDefaults), the reachability
+     * service with its state property; a restart of libp2p.holepunch rewires all of it.
+     */
+    @Test
+    public void relayServesDcutrAndAutoNatAndTheReachabilityServiceAcrossARestart() throws Exception {
+        assertServes("after start", "/libp2p/dcutr", "/libp2p/autonat/1.0.0");
+        assertReachabilityService("after start");
+        installed("libp2p.holepunch").stop();
+        waitFor("the host stops serving /libp2p/dcutr", () -> {
+            ServiceReference<Host> ref = context.getServiceReference(Host.class);
+            if (ref == null) {
+                return false;
+            }
+            boolean served = context.getService(ref).protocols().contains("/libp2p/dcutr");
+            context.ungetService(ref);
+            return !served && context.getServiceReference(
+                    io.meshwork.libp2p.api.nat.ReachabilityService.class) == null;
+        });
+        installed("libp2p.holepunch").start();
+        assertServes("after a restart of libp2p.holepunch", "/libp2p/dcutr", "/libp2p/autonat/1.0.0");
+        assertReachabilityService("after a restart of libp2p.holepunch");
+    }
+
+    private void assertReachabilityService(String when) throws InterruptedException {
+        waitFor("a ReachabilityService " + when, () -> {
+            ServiceReference<io.meshwork.libp2p.api.nat.ReachabilityService> ref = context.getServiceReference(
+                    io.meshwork.libp2p.api.nat.ReachabilityService.class);
+            return ref != null
+                    && ref.getProperty(io.meshwork.libp2p.api.nat.ReachabilityService.REACHABILITY) != null;
+        });
+    }
+
     private void assertServes(String when, String... expected) throws InterruptedException {
         waitFor("the host serves " + List.of(expected) + " " + when, () -> {
             ServiceReference<Host> ref = context.getServiceReference(Host.class);

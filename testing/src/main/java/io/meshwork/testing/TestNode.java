@@ -74,6 +74,11 @@ public final class TestNode implements AutoCloseable {
                 new PingHandler());
     }
 
+    /** A node with the given identity and host configuration (PID {@code io.meshwork.libp2p.core} keys). */
+    public static TestNode create(String name, HostIdentity identity, Map<String, Object> hostConfig) {
+        return new TestNode(name, identity, hostConfig, "meshwork/test", new PingHandler());
+    }
+
     /** Binds another transport (e.g. the circuit relay client); it starts listening at once. */
     public TestNode addTransport(Transport transport, String name) {
         BenchAccess.bindTransport(host, transport, name);

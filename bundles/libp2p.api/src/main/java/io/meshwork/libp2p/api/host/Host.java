@@ -33,7 +33,22 @@ public interface Host {
     /** Connects to {@code peer} using the addresses the peer store knows (several are tried, best first). */
     CompletionStage<Connection> connect(PeerId peer);
 
-    /** Connects if needed, then opens a stream for the first supported of {@code protocols}. */
+    /**
+     * Opens a new direct connection to {@code address} (ending in {@code /p2p/<peer-id>}) even if connections to the
+     * peer exist, and upgrades it in the given {@code role}: {@link Direction#OUTBOUND} runs multistream-select,
+     * the security handshake and the muxer as the initiator, {@link Direction#INBOUND} as the responder although
+     * this side dialed. Hole punching (DCUtR) needs this: both peers dial at once (TCP simultaneous open) and the
+     * protocol, not the socket, decides who initiates; an AutoNAT server dials back over a fresh connection. The
+     * connection reports {@code role} as its direction. Cancelling the stage aborts the dial.
+     *
+     * @since 1.2
+     */
+    CompletionStage<Connection> dialDirect(Multiaddr address, Direction role);
+
+    /**
+     * Connects if needed, then opens a stream for the first supported of {@code protocols}. When the peer has both a
+     * direct and a limited (relayed) connection, the stream goes over the direct one.
+     */
     CompletionStage<Stream> newStream(PeerId peer, List<String> protocols);
 
     /** Open connections, all peers. */

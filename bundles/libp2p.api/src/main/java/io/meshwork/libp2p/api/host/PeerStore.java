@@ -60,4 +60,23 @@ public interface PeerStore {
 
     /** Addresses other peers reported seeing us at (identify {@code observedAddr}), most confirmed first. */
     List<Multiaddr> observedAddresses();
+
+    /**
+     * Records that {@code observer} reported seeing us at {@code address}; repeated reports by one peer count once.
+     *
+     * @since 1.2
+     */
+    default void addObservedAddress(Multiaddr address, PeerId observer) {
+        addObservedAddress(address);
+    }
+
+    /**
+     * How many distinct peers reported seeing us at {@code address} (0 if none), so that an address seen by a
+     * single, possibly lying, peer is not trusted.
+     *
+     * @since 1.2
+     */
+    default int observedAddressConfirmations(Multiaddr address) {
+        return observedAddresses().contains(address) ? 1 : 0;
+    }
 }

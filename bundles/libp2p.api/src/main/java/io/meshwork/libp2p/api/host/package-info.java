@@ -4,7 +4,7 @@
  * {@value io.meshwork.libp2p.api.host.StreamHandler#PROTOCOL} property), and what is known about peers.
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 @NullMarked
 package io.meshwork.libp2p.api.host;
 

@@ -44,4 +44,9 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
     @AttributeDefinition(name = "Max inbound streams per connection",
             description = "Streams being negotiated or open; more are reset.")
     int max_streams_per_connection() default 1024;
+
+    @AttributeDefinition(name = "Relayed connection grace period (ms)", description = "When a peer has a direct"
+            + " connection (e.g. after hole punching), its limited relayed connections close after this long; new"
+            + " streams use the direct connection at once. Negative: never close them.")
+    long limited_close_grace_ms() default 10_000;
 }

@@ -393,7 +393,15 @@ public final class HostImpl implements Host {
             }
             SecureChannel.Context ctx = new SecureChannel.Context(identity, expected, muxers.protocols());
             return channel.secure(ReplayDuplex.wrap(raw, sec.leftover()), direction, ctx)
-                    .thenCompose(secured -> upgradeMuxer(raw, secured, sec.protocol(), direction));
+                    .thenCompose(secured -> {
+                        // A responder's handshake does not check whom it expects; a hole punch dialed a known peer.
+                        if (expected.isPresent() && !expected.get().equals(secured.remotePeer())) {
+                            secured.reset();
+                            throw new CompletionException(new Libp2pException("dialed " + expected.get()
+                                    + " but the remote is " + secured.remotePeer()));
+                        }
+                        return upgradeMuxer(raw, secured, sec.protocol(), direction);
+                    });
         });
     }
 
@@ -433,12 +441,48 @@ public final class HostImpl implements Host {
             peerStore.addAddresses(peer, List.of(conn.remoteAddress()), Duration.ofHours(1));
         }
         LOG.debug("Connected {}", conn);
+        if (!conn.isLimited()) {
+            closeLimitedLater(peer);
+        } else if (existingDirect(peer).isPresent()) {
+            closeLimitedLater(peer);
+        }
         secured.executor().execute(() -> listeners.forEach(l -> notify(l, conn, true)));
         conn.closeFuture().whenComplete((v, e) -> {
             connections.remove(conn.id());
             LOG.debug("Disconnected {}{}", conn, e == null ? "" : ": " + message(e));
             secured.executor().execute(() -> listeners.forEach(l -> notify(l, conn, false)));
         });
+    }
+
+    /**
+     * Once a peer has a direct connection, its limited (relayed) connections close after the grace period, unless
+     * the direct connection is gone by then: new streams already use the direct one (see {@link #existing}).
+     */
+    private void closeLimitedLater(PeerId peer) {
+        long grace = config.limited_close_grace_ms();
+        if (grace < 0 || closed
+                || connections.values().stream().noneMatch(c -> c.remotePeer().equals(peer) && c.isLimited())) {
+            return;
+        }
+        try {
+            timer.schedule(() -> {
+                if (existingDirect(peer).isEmpty()) {
+                    return;
+                }
+                connections.values().stream().filter(c -> c.remotePeer().equals(peer) && c.isLimited())
+                        .forEach(c -> {
+                            LOG.debug("Closing relayed {}: a direct connection to {} is up", c, peer);
+                            c.close();
+                        });
+            }, grace, TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // the host is stopping
+        }
+    }
+
+    private Optional<ConnectionImpl> existingDirect(PeerId peer) {
+        return connections.values().stream().filter(c -> c.remotePeer().equals(peer) && c.isOpen() && !c.isLimited())
+                .findFirst();
     }
 
     private static void notify(ConnectionListener l, Connection conn, boolean connected) {
@@ -541,9 +585,10 @@ public final class HostImpl implements Host {
         return dedup(peer, () -> happyEyeballs(peer, addresses));
     }
 
+    /** An open connection to {@code peer}, a direct one if there is one. */
     private Optional<Connection> existing(PeerId peer) {
         return connections.values().stream().filter(c -> c.remotePeer().equals(peer) && c.isOpen())
-                .map(c -> (Connection) c).findFirst();
+                .min(java.util.Comparator.comparing(ConnectionImpl::isLimited)).map(c -> (Connection) c);
     }
 
     private CompletionStage<Connection> dedup(PeerId peer,
@@ -564,7 +609,34 @@ public final class HostImpl implements Host {
         return mine;
     }
 
+    @Override
+    public CompletionStage<Connection> dialDirect(Multiaddr address, Direction role) {
+        Optional<PeerId> peer = address.peerId();
+        if (peer.isEmpty()) {
+            return CompletableFuture.failedFuture(new DialException("cannot dial " + address
+                    + ": the address must end in /p2p/<peer-id> so that the remote can be authenticated"));
+        }
+        if (peer.get().equals(identity.peerId())) {
+            return CompletableFuture.failedFuture(new DialException("cannot dial " + address + ": that is this node"));
+        }
+        if (closed) {
+            return CompletableFuture.failedFuture(new DialException("host is stopping"));
+        }
+        CompletableFuture<ConnectionImpl> attempt = dialAddress(address, peer.get(), role);
+        CompletableFuture<Connection> out = attempt.thenApply(c -> (Connection) c);
+        out.whenComplete((c, e) -> {
+            if (out.isCancelled()) {
+                attempt.cancel(true);
+            }
+        });
+        return out;
+    }
+
     private CompletableFuture<ConnectionImpl> dialAddress(Multiaddr address, PeerId peer) {
+        return dialAddress(address, peer, Direction.OUTBOUND);
+    }
+
+    private CompletableFuture<ConnectionImpl> dialAddress(Multiaddr address, PeerId peer, Direction role) {
         Transport transport = transports.entries().stream().map(Ranked.Entry::service)
                 .filter(t -> t.canDial(address)).findFirst().orElse(null);
         if (transport == null) {
@@ -574,7 +646,7 @@ public final class HostImpl implements Host {
         CompletableFuture<RawConnection> rawDial = transport
                 .dial(address, Duration.ofMillis(config.dial_timeout_ms())).toCompletableFuture();
         CompletableFuture<ConnectionImpl> result = rawDial
-                .thenCompose(raw -> withTimeout(upgrade(raw, Direction.OUTBOUND, Optional.of(peer)),
+                .thenCompose(raw -> withTimeout(upgrade(raw, role, Optional.of(peer)),
                         config.upgrade_timeout_ms(), () -> "upgrading connection to " + address)
                         .whenComplete((c, e) -> {
                             if (e != null) {

@@ -24,12 +24,14 @@ import java.util.Set;
 final class PeerStoreImpl implements PeerStore {
 
     private static final int MAX_OBSERVED = 16;
+    private static final int MAX_OBSERVERS = 32;
 
     private final Clock clock;
     private final int maxPeers;
     private final int maxAddressesPerPeer;
     private final LinkedHashMap<PeerId, Info> peers;
     private final LinkedHashMap<Multiaddr, Integer> observed = new LinkedHashMap<>();
+    private final Map<Multiaddr, Set<PeerId>> observers = new java.util.HashMap<>();
 
     private static final class Info {
         final LinkedHashMap<Multiaddr, Instant> addresses = new LinkedHashMap<>();
@@ -168,15 +170,43 @@ final class PeerStoreImpl implements PeerStore {
     public synchronized void addObservedAddress(Multiaddr address) {
         observed.merge(address, 1, Integer::sum);
         if (observed.size() > MAX_OBSERVED) {
-            observed.entrySet().stream().min(Map.Entry.comparingByValue()).map(Map.Entry::getKey)
-                    .ifPresent(observed::remove);
+            observed.entrySet().stream()
+                    .min(Comparator.comparing((Map.Entry<Multiaddr, Integer> e) -> confirmations(e.getKey()))
+                            .thenComparing(Map.Entry::getValue))
+                    .map(Map.Entry::getKey)
+                    .ifPresent(a -> {
+                        observed.remove(a);
+                        observers.remove(a);
+                    });
         }
+    }
+
+    @Override
+    public synchronized void addObservedAddress(Multiaddr address, PeerId observer) {
+        addObservedAddress(address);
+        if (observed.containsKey(address)) {
+            Set<PeerId> seen = observers.computeIfAbsent(address, a -> new java.util.HashSet<>());
+            if (seen.size() < MAX_OBSERVERS) {
+                seen.add(observer);
+            }
+        }
+    }
+
+    @Override
+    public synchronized int observedAddressConfirmations(Multiaddr address) {
+        return confirmations(address);
+    }
+
+    private int confirmations(Multiaddr address) {
+        Set<PeerId> seen = observers.get(address);
+        return seen != null ? seen.size() : observed.containsKey(address) ? 1 : 0;
     }
 
     @Override
     public synchronized List<Multiaddr> observedAddresses() {
         return observed.entrySet().stream()
-                .sorted(Comparator.comparing((Map.Entry<Multiaddr, Integer> e) -> -e.getValue()))
+                .sorted(Comparator.comparing((Map.Entry<Multiaddr, Integer> e) -> -confirmations(e.getKey()))
+                        .thenComparing(e -> -e.getValue()))
                 .map(Map.Entry::getKey).toList();
     }
 }

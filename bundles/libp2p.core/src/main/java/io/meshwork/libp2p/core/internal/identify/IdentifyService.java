@@ -230,7 +230,7 @@ public final class IdentifyService implements StreamHandler, ConnectionListener 
         // js appends our own /p2p/<id>; the same socket address must count as one, and one naming another
         // peer is not about us.
         if (observed != null && observed.peerId().map(identity.peerId()::equals).orElse(true)) {
-            store.addObservedAddress(observed.withoutPeerId());
+            store.addObservedAddress(observed.withoutPeerId(), peer);
         }
         LOG.debug("{} of {}: agent {}, {} protocols, {} addresses", what, peer, msg.agentVersion(),
                 msg.protocols().size(), addrs.size());

@@ -97,6 +97,23 @@ class HostEndToEndTest {
     }
 
     @Test
+    void dialDirectOpensAnotherConnectionInTheGivenRoleAndChecksThePeer() throws Exception {
+        Connection first = connect(a, b);
+        Connection second = a.host.dialDirect(b.address(), Direction.OUTBOUND).toCompletableFuture()
+                .get(20, TimeUnit.SECONDS);
+        assertTrue(first != second && first.isOpen() && second.isOpen());
+        assertEquals(Direction.OUTBOUND, second.direction());
+        waitUntil(() -> b.host.connections(a.host.peerId()).size() == 2);
+        TestHosts.Node c = hosts.start();
+        Multiaddr wrong = b.host.listenAddresses().get(0).withPeerId(c.host.peerId());
+        java.util.concurrent.ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(
+                java.util.concurrent.ExecutionException.class, () -> a.host.dialDirect(wrong, Direction.OUTBOUND)
+                        .toCompletableFuture().get(20, TimeUnit.SECONDS));
+        assertTrue(String.valueOf(e.getCause().getMessage()).contains(c.host.peerId().toString()),
+                e.getCause().toString());
+    }
+
+    @Test
     void pingsBothWays() throws Exception {
         connect(a, b);
         for (TestHosts.Node[] pair : new TestHosts.Node[][] {{a, b}, {b, a}}) {

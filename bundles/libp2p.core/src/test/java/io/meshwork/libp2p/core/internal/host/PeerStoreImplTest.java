@@ -27,6 +27,22 @@ class PeerStoreImplTest {
     }
 
     @Test
+    void observedAddressesCountDistinctObserversAndSortByThem() {
+        Multiaddr once = Multiaddr.parse("/ip4/10.200.0.11/tcp/4001");
+        Multiaddr twice = Multiaddr.parse("/ip4/10.200.0.11/tcp/5555");
+        PeerId other = PeerId.fromPublicKey(PrivateKey.generateEd25519(new SecureRandom()).publicKey());
+        for (int i = 0; i < 5; i++) {
+            store.addObservedAddress(once, PEER); // one peer repeating itself counts once
+        }
+        store.addObservedAddress(twice, PEER);
+        store.addObservedAddress(twice, other);
+        assertEquals(1, store.observedAddressConfirmations(once));
+        assertEquals(2, store.observedAddressConfirmations(twice));
+        assertEquals(0, store.observedAddressConfirmations(Multiaddr.parse("/ip4/1.1.1.1/tcp/1")));
+        assertEquals(List.of(twice, once), store.observedAddresses());
+    }
+
+    @Test
     void newerPeerRecordReplacesAddressesAndIsKept() {
         store.addAddresses(PEER, List.of(Multiaddr.parse("/ip4/10.0.0.1/tcp/1")), Duration.ofHours(1));
         byte[] first = record(5, "/ip4/127.0.0.1/tcp/4001");
