@@ -1,0 +1,119 @@
+package io.meshwork.it.mdns;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * mDNS between Java peers, each a child JVM in its own network namespace on a private bridged LAN ({@link NetNs}):
+ * nothing here multicasts on a real interface, and the test is skipped (with the reason) where namespaces cannot be
+ * made. Proves: Java finds Java both ways with the LAN address only (no loopback), dials it, and stopping mDNS
+ * stops all of its multicast at once and releases its socket.
+ */
+class MdnsNamespaceIT {
+
+    static final Duration FIND = Duration.ofSeconds(20);
+    private final List<AutoCloseable> open = new ArrayList<>();
+
+    static Path workDir() {
+        return Path.of(System.getProperty("it.work", "target/it-work"), "mdns");
+    }
+
+    static List<String> javaPeer(String... config) {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx128m", "-XX:TieredStopAtLevel=1", "-Dorg.slf4j.simpleLogger.defaultLogLevel=info",
+                "-cp", System.getProperty("java.class.path"), MdnsPeerMain.class.getName()));
+        cmd.addAll(List.of(config));
+        return cmd;
+    }
+
+    <T extends AutoCloseable> T track(T resource) {
+        open.add(resource);
+        return resource;
+    }
+
+    @AfterEach
+    void cleanUp() throws Exception {
+        for (int i = open.size() - 1; i >= 0; i--) {
+            open.get(i).close();
+        }
+    }
+
+    static String id(String readyLine) {
+        return readyLine.split(" ")[1];
+    }
+
+    @Test
+    void javaPeersFindAndDialEachOtherWithLanAddressesOnly() throws Exception {
+        NetNs lan = track(NetNs.create(3));
+        List<PeerProcess> peers = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            peers.add(track(new PeerProcess("java-" + i, lan.command(i, javaPeer("query_interval_ms=5000")),
+                    workDir())));
+        }
+        List<String> ids = new ArrayList<>();
+        for (PeerProcess p : peers) {
+            ids.add(id(p.await(l -> l.startsWith("READY "), FIND, "READY")));
+        }
+        for (int i = 0; i < 3; i++) {
+            for (int j = 0; j < 3; j++) {
+                if (i == j) {
+                    continue;
+                }
+                String other = ids.get(j);
+                String found = peers.get(i).await(l -> l.startsWith("FOUND " + other), FIND, "FOUND of java-" + j);
+                String addrs = found.split(" ")[2];
+                assertTrue(addrs.startsWith("/ip4/" + NetNs.ip(j) + "/tcp/"), found);
+                assertFalse(addrs.contains("/127."), "loopback advertised: " + found);
+                assertFalse(addrs.contains(","), "only the LAN address: " + found);
+                peers.get(i).await(l -> l.equals("CONNECTED " + other), FIND, "a connection to java-" + j);
+            }
+        }
+        // Found once each: repeated answers to the periodic queries are de-duplicated.
+        for (PeerProcess p : peers) {
+            assertEquals(2, p.lines().stream().filter(l -> l.startsWith("FOUND ")).count(), p.lines().toString());
+        }
+    }
+
+    @Test
+    void stoppingMdnsStopsAllMulticastAndReleasesTheSocket() throws Exception {
+        NetNs lan = track(NetNs.create(2));
+        PeerProcess a = track(new PeerProcess("java-a", lan.command(0, javaPeer("query_interval_ms=1000",
+                "dial_discovered=false")), workDir()));
+        PeerProcess b = track(new PeerProcess("java-b", lan.command(1, javaPeer("query_interval_ms=1000",
+                "dial_discovered=false")), workDir()));
+        String idA = id(a.await(l -> l.startsWith("READY "), FIND, "READY"));
+        b.await(l -> l.startsWith("FOUND " + idA), FIND, "FOUND of a");
+        // While running, a answers b's queries (one a second) and queries itself: b hears a's packets.
+        int before = b.size();
+        b.await(before, l -> l.equals("PACKET " + NetNs.ip(0)), Duration.ofSeconds(5), "a packet from a");
+        assertTrue(lan.exec(0, "ss", "-uanH", "sport", "=", ":5353").contains("5353"), "a's mDNS socket is open");
+
+        a.send("stop");
+        a.await(l -> l.equals("STOPPED"), FIND, "STOPPED");
+        assertEquals("", lan.exec(0, "ss", "-uanH", "sport", "=", ":5353").strip(),
+                "no mDNS socket left in a's namespace after stop");
+        Thread.sleep(300); // let packets already on the wire arrive
+        b.send("mark");
+        String markLine = b.await(l -> l.equals("MARK"), FIND, "MARK");
+        int mark = b.lines().indexOf(markLine);
+        // b keeps querying every second; a stopped must not answer (nor query) any more.
+        Thread.sleep(3500);
+        List<String> after = b.lines().subList(mark, b.size());
+        assertFalse(after.contains("PACKET " + NetNs.ip(0)), "a multicast after it stopped: " + after);
+        assertTrue(after.contains("PACKET " + NetNs.ip(1)), "b itself went on querying: " + after);
+
+        // Started again, a is heard again.
+        a.send("start");
+        a.await(l -> l.equals("STARTED"), FIND, "STARTED");
+        int restart = b.size();
+        b.await(restart, l -> l.equals("PACKET " + NetNs.ip(0)), Duration.ofSeconds(5), "a packet from a again");
+    }
+}
