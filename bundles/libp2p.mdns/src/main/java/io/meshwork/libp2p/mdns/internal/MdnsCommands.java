@@ -41,6 +41,9 @@ public final class MdnsCommands {
     public String status() {
         Optional<MdnsNode> node = mdns.node();
         if (node.isEmpty()) {
+            if (mdns.switchedOff()) {
+                return "mDNS is off (framework property " + MdnsComponent.ENABLED_PROPERTY + "=false).";
+            }
             return mdns.config().enabled() ? "mDNS is enabled but not running (see the log)." : "mDNS is disabled.";
         }
         MdnsNode n = node.get();

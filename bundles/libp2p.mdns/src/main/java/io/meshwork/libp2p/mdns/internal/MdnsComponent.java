@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.jspecify.annotations.Nullable;
+import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -37,19 +38,31 @@ public final class MdnsComponent {
     private record Listener(DiscoveryListener listener, @Nullable Collection<String> sources) {
     }
 
+    /**
+     * Framework (or system) property: {@code false} keeps mDNS off whatever the configuration says, from the first
+     * instant (for tests of the runtimes and for machines that must never multicast).
+     */
+    public static final String ENABLED_PROPERTY = PID + ".enabled";
+
     private final Host host;
     private final MdnsConfig config;
+    private final boolean switchedOff;
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
     private @Nullable MdnsNode node;
 
     @Activate
-    public MdnsComponent(@Reference Host host, MdnsConfig config) {
+    public MdnsComponent(BundleContext context, @Reference Host host, MdnsConfig config) {
         this.host = host;
         this.config = config;
+        this.switchedOff = "false".equalsIgnoreCase(String.valueOf(context.getProperty(ENABLED_PROPERTY)).strip());
     }
 
     @Activate
     void activate() {
+        if (switchedOff) {
+            LOG.info("mDNS off: framework property {}=false", ENABLED_PROPERTY);
+            return;
+        }
         if (!config.enabled()) {
             LOG.info("mDNS disabled by configuration ({})", PID);
             return;
@@ -103,6 +116,11 @@ public final class MdnsComponent {
 
     public MdnsConfig config() {
         return config;
+    }
+
+    /** Whether the framework property {@value #ENABLED_PROPERTY} switched mDNS off. */
+    public boolean switchedOff() {
+        return switchedOff;
     }
 
     @Deactivate

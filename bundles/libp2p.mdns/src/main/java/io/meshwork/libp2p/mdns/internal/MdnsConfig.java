@@ -40,6 +40,10 @@ public @interface MdnsConfig {
             + " non-loopback interface with a LAN address.")
     String[] interfaces() default {};
 
+    @AttributeDefinition(description = "Wait after start before joining the multicast group and sending the first"
+            + " query (ms), so that a configuration turning mDNS off at start-up arrives before anything is sent.")
+    long start_delay_ms() default 1000;
+
     @AttributeDefinition(description = "UDP port (5353 is mDNS; change only for tests).")
     int port() default 5353;
 }

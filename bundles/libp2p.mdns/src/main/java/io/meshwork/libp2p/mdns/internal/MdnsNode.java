@@ -50,7 +50,7 @@ public final class MdnsNode implements AutoCloseable {
                         Duration.ofMillis(config.dial_retry_ms()), config.max_peers(), clock)
                 : null;
         this.socket = new MdnsSocket(new MdnsSocket.Options(config.port(), config.ipv6(),
-                List.of(config.interfaces())), clock, packetHook);
+                List.of(config.interfaces()), Duration.ofMillis(config.start_delay_ms())), clock, packetHook);
         this.discovery = new MdnsDiscovery(settings, host.peerId(), host::listenAddresses,
                 MdnsDiscovery.randomPeerName(), new MdnsDiscovery.Io() {
                     @Override

@@ -39,7 +39,7 @@ import org.slf4j.LoggerFactory;
  * next deadline. Eligible: up, multicast-capable, not loopback, not point-to-point, with a LAN address of the family
  * (see {@link LanAddresses}; IPv6 also link-local), and named in the allow-list if there is one. Interfaces are
  * re-scanned every {@value #RESCAN_SECONDS} seconds. {@link #close()} closes the sockets and the selector and waits
- * for the thread: nothing is sent after it returns.
+ * for the thread: nothing is sent after it returns. Nothing is joined or sent during the start delay.
  */
 public final class MdnsSocket implements AutoCloseable {
 
@@ -50,10 +50,13 @@ public final class MdnsSocket implements AutoCloseable {
     public static final InetAddress GROUP_V6 = literal("ff02::fb");
 
     /** Socket options from configuration. */
-    public record Options(int port, boolean ipv6, List<String> interfaces) {
+    public record Options(int port, boolean ipv6, List<String> interfaces, Duration startDelay) {
         public Options {
             if (port < 1 || port > 65535) {
                 throw new IllegalArgumentException("port out of range: " + port);
+            }
+            if (startDelay.isNegative()) {
+                throw new IllegalArgumentException("negative start delay: " + startDelay);
             }
             interfaces = List.copyOf(interfaces);
         }
@@ -239,6 +242,10 @@ public final class MdnsSocket implements AutoCloseable {
         ByteBuffer buffer = ByteBuffer.allocate(io.meshwork.libp2p.mdns.internal.dns.DnsCodec.MAX_PACKET + 1);
         Instant nextRescan = Instant.MIN;
         try {
+            waitBeforeStart(buffer);
+            if (closed) {
+                return;
+            }
             rescan();
             nextRescan = clock.instant().plusSeconds(RESCAN_SECONDS);
             p.start(clock.instant());
@@ -280,6 +287,31 @@ public final class MdnsSocket implements AutoCloseable {
             }
         } finally {
             closeQuietly();
+        }
+    }
+
+    /**
+     * Waits out the start delay without joining or sending (so a configuration that turns mDNS off at start-up
+     * arrives before anything is multicast); unicast datagrams arriving meanwhile are dropped.
+     */
+    private void waitBeforeStart(ByteBuffer buffer) throws IOException {
+        Instant end = clock.instant().plus(options.startDelay());
+        while (!closed) {
+            long wait = Duration.between(clock.instant(), end).toMillis();
+            if (wait <= 0) {
+                return;
+            }
+            selector.select(wait);
+            for (SelectionKey key : selector.selectedKeys()) {
+                Family f = (Family) key.attachment();
+                for (int i = 0; i < MAX_PACKETS_PER_ROUND; i++) {
+                    buffer.clear();
+                    if (f.channel.receive(buffer) == null) {
+                        break;
+                    }
+                }
+            }
+            selector.selectedKeys().clear();
         }
     }
 
