@@ -6,7 +6,7 @@
 //
 // stdout, one event per line (the same lines as the Java peer io.meshwork.it.mdns.MdnsPeerMain):
 //   READY <peer-id> <listen addrs, comma-separated>
-//   FOUND <peer-id> <addrs>          (libp2p's peer:discovery event)
+//   FOUND <peer-id> <addrs> <ms>     (libp2p's peer:discovery event; ms since libp2p started)
 //   CONNECTED <peer-id>              (connection:open)
 //   DIALED <peer-id> | DIAL-FAILED <peer-id> <error>
 //   MARK
@@ -48,12 +48,13 @@ const node = await createLibp2p({
 
 node.addEventListener('peer:discovery', (evt) => {
   const { id, multiaddrs } = evt.detail
-  out(`FOUND ${id.toString()} ${multiaddrs.map(String).join(',')}`)
+  out(`FOUND ${id.toString()} ${multiaddrs.map(String).join(',')} ${Math.round(performance.now() - started)}`)
 })
 node.addEventListener('connection:open', (evt) => {
   out(`CONNECTED ${evt.detail.remotePeer.toString()}`)
 })
 
+const started = performance.now()
 await node.start()
 out(`READY ${node.peerId.toString()} ${node.getMultiaddrs().map(String).join(',')}`)
 log('started', node.getMultiaddrs().map(String).join(' '))

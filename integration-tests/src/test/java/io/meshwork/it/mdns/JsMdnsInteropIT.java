@@ -69,6 +69,7 @@ class JsMdnsInteropIT {
         String javaId = id(java);
         String found = java.await(l -> l.startsWith("FOUND " + jsId), FIND, "FOUND of the js peer");
         String addrs = found.split(" ")[2];
+        System.out.println("[mdns] Java found the js peer " + found.split(" ")[3] + " ms after its mDNS started");
         // js advertises its loopback address too (its filter lets private and loopback through): we drop it.
         assertTrue(addrs.startsWith("/ip4/" + NetNs.ip(0) + "/tcp/"), found);
         assertFalse(addrs.contains("/127."), "loopback accepted: " + found);
@@ -85,6 +86,7 @@ class JsMdnsInteropIT {
         String jsId = id(js);
         String found = js.await(l -> l.startsWith("FOUND " + javaId), FIND, "js's FOUND of the Java peer");
         String addrs = found.split(" ")[2];
+        System.out.println("[mdns] js found the Java peer " + found.split(" ")[3] + " ms after libp2p started");
         assertTrue(addrs.startsWith("/ip4/" + NetNs.ip(0) + "/tcp/"), found);
         assertFalse(addrs.contains(","), "Java advertises its LAN address only: " + found);
         js.send("dial " + javaId);

@@ -70,6 +70,8 @@ class MdnsNamespaceIT {
                 String other = ids.get(j);
                 String found = peers.get(i).await(l -> l.startsWith("FOUND " + other), FIND, "FOUND of java-" + j);
                 String addrs = found.split(" ")[2];
+                System.out.println("[mdns] java-" + i + " found java-" + j + " " + found.split(" ")[3]
+                        + " ms after its mDNS started (1 s of it the start delay)");
                 assertTrue(addrs.startsWith("/ip4/" + NetNs.ip(j) + "/tcp/"), found);
                 assertFalse(addrs.contains("/127."), "loopback advertised: " + found);
                 assertFalse(addrs.contains(","), "only the LAN address: " + found);

@@ -19,7 +19,8 @@ import java.util.stream.Collectors;
  * A Java peer with mDNS, run as a child process inside a test network namespace ({@link NetNs}): a {@link TestNode}
  * listening on {@code /ip4/0.0.0.0/tcp/0} (so on the namespace's LAN address) and an {@link MdnsNode} built as the DS
  * component would. One event per line on stdout:
- * {@code READY <peer-id> <listen addrs>}, {@code FOUND <peer-id> <addrs>}, {@code CONNECTED <peer-id>},
+ * {@code READY <peer-id> <listen addrs>}, {@code FOUND <peer-id> <addrs> <ms since mDNS started>},
+ * {@code CONNECTED <peer-id>},
  * {@code PACKET <source ip>} (every datagram received on the mDNS socket), {@code STOPPED}, {@code STARTED}, and
  * {@code MARK} (echo of the {@code mark} command). Commands on stdin: {@code stop} (closes mDNS: no multicast after
  * STOPPED), {@code start}, {@code mark}, {@code quit}.
@@ -89,8 +90,10 @@ public final class MdnsPeerMain {
     }
 
     private static MdnsNode start(MdnsConfig config, TestNode node, PrintStream out) throws Exception {
+        long started = System.nanoTime();
         return new MdnsNode(config, node.host, p -> out.println("FOUND " + p.peer() + " " + p.addresses().stream()
-                .map(Object::toString).collect(Collectors.joining(","))), Clock.systemUTC(),
+                .map(Object::toString).collect(Collectors.joining(",")) + " "
+                + (System.nanoTime() - started) / 1_000_000), Clock.systemUTC(),
                 from -> out.println("PACKET " + from.getAddress().getHostAddress()));
     }
 }
