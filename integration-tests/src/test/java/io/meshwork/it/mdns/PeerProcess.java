@@ -28,10 +28,22 @@ final class PeerProcess implements AutoCloseable {
     private final Path log;
 
     PeerProcess(String name, List<String> command, Path workDir) throws IOException {
+        this(name, command, workDir, false);
+    }
+
+    /** With {@code mergeStderr} stderr lines are collected with stdout's (e.g. a runtime's console log). */
+    PeerProcess(String name, List<String> command, Path workDir, boolean mergeStderr) throws IOException {
         this.name = name;
         Files.createDirectories(workDir);
         this.log = workDir.resolve(name + ".stderr.log");
-        this.process = new ProcessBuilder(command).redirectError(log.toFile()).start();
+        ProcessBuilder pb = new ProcessBuilder(command);
+        if (mergeStderr) {
+            pb.redirectErrorStream(true);
+            Files.writeString(log, "(merged into the output)\n");
+        } else {
+            pb.redirectError(log.toFile());
+        }
+        this.process = pb.start();
         this.stdin = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
         Thread reader = new Thread(() -> {
             try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(),
