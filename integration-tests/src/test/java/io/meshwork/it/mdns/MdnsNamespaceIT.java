@@ -118,4 +118,27 @@ class MdnsNamespaceIT {
         int restart = b.size();
         b.await(restart, l -> l.equals("PACKET " + NetNs.ip(0)), Duration.ofSeconds(5), "a packet from a again");
     }
+
+    @Test
+    void ipv6GroupAndInterfaceAllowList() throws Exception {
+        NetNs lan = track(NetNs.create(3));
+        // 0 and 1 also use ff02::fb; 2 may only use an interface that does not exist, so it never multicasts
+        PeerProcess v6a = track(new PeerProcess("java-v6a", lan.command(0, javaPeer("query_interval_ms=1000",
+                "ipv6=true", "dial_discovered=false")), workDir()));
+        PeerProcess v6b = track(new PeerProcess("java-v6b", lan.command(1, javaPeer("query_interval_ms=1000",
+                "ipv6=true", "dial_discovered=false")), workDir()));
+        PeerProcess mute = track(new PeerProcess("java-mute", lan.command(2, javaPeer("query_interval_ms=1000",
+                "interfaces=eth9", "dial_discovered=false")), workDir()));
+        String idA = id(v6a.await(l -> l.startsWith("READY "), FIND, "READY"));
+        String idMute = id(mute.await(l -> l.startsWith("READY "), FIND, "READY"));
+        v6b.await(l -> l.startsWith("FOUND " + idA), FIND, "FOUND of v6a");
+        // b hears a over IPv6 too (from its link-local address); IPv4 packets are not counted twice
+        v6b.await(l -> l.startsWith("PACKET fe80:"), FIND, "an IPv6 packet");
+        String sockets = lan.exec(0, "ss", "-uanH", "sport", "=", ":5353").strip();
+        assertEquals(2, sockets.lines().count(), "a has an IPv4 and an IPv6 mDNS socket: " + sockets);
+        Thread.sleep(3000);
+        assertFalse(v6b.lines().contains("PACKET " + NetNs.ip(2)), "the peer limited to eth9 multicast");
+        assertFalse(v6b.lines().stream().anyMatch(l -> l.startsWith("FOUND " + idMute)), v6b.lines().toString());
+        assertTrue(mute.stderr().contains("no eligible interface"), mute.stderr());
+    }
 }

@@ -39,6 +39,10 @@ public final class MdnsPeerMain {
         for (String a : args) {
             String[] kv = a.split("=", 2);
             String v = kv[1];
+            if (kv[0].equals("interfaces")) {
+                overrides.put(kv[0], v.isEmpty() ? new String[0] : v.split(","));
+                continue;
+            }
             overrides.put(kv[0], v.equals("true") || v.equals("false") ? (Object) Boolean.valueOf(v)
                     : v.matches("-?\\d+") ? (kv[0].startsWith("max_") || kv[0].equals("port") ? (Object) Integer.valueOf(v)
                             : (Object) Long.valueOf(v)) : v);

@@ -272,6 +272,9 @@ public final class MdnsSocket implements AutoCloseable {
                         if (from == null) {
                             break;
                         }
+                        if (f.v6() && from.getAddress() instanceof Inet4Address) {
+                            continue; // a dual-stack IPv6 socket also gets the IPv4 packets: the IPv4 socket has them
+                        }
                         packetHook.accept(from);
                         // A datagram longer than the buffer is cut to MAX_PACKET + 1 bytes; the decoder rejects it.
                         p.onPacket(buffer.array(), buffer.position(), clock.instant());

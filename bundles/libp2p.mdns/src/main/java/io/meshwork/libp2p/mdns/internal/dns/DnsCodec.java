@@ -198,6 +198,7 @@ public final class DnsCodec {
     }
 
     public static DnsMessage decode(byte[] packet, int offset, int length) {
+        java.util.Objects.checkFromIndexSize(offset, length, packet.length);
         if (length > MAX_PACKET) {
             throw new MalformedDataException("DNS message of " + length + " bytes exceeds the limit of " + MAX_PACKET);
         }
