@@ -96,7 +96,7 @@ public final class MdnsComponent {
         return null;
     }
 
-    private void publish(DiscoveredPeer peer) {
+    void publish(DiscoveredPeer peer) {
         for (Listener l : listeners) {
             if (l.sources() != null && !l.sources().contains(peer.source())) {
                 continue;
