@@ -40,7 +40,9 @@ import org.slf4j.LoggerFactory;
  *       {@code dnsaddr=<multiaddr>/p2p/<id>} string per LAN address, an SRV record and A/AAAA records of a host name
  *       {@code <peer-name>.local}. At most one response a second (RFC 6762 section 6): a query within a second of the
  *       last response is answered when the second is over. Known-answer suppression: a query that already lists our
- *       PTR with at least half its TTL left is not answered.
+ *       PTR with at least half its TTL left is not answered. Direct queries for our instance's TXT or SRV record or
+ *       our host name's A/AAAA records get the same response; the DNS-SD meta-query
+ *       {@code _services._dns-sd._udp.local PTR} gets the service name.
  *   <li>Reads responses (from any peer, own excepted): the PTR answer names an instance, TXT records of that
  *       instance (in answers or additionals) carry the addresses; only LAN addresses are kept (loopback, public and
  *       circuit addresses are dropped). A peer is reported when first seen, when its address set changes, and when
@@ -53,6 +55,8 @@ public final class MdnsDiscovery {
     private static final String DNSADDR = "dnsaddr=";
     private static final Duration SECOND_QUERY = Duration.ofSeconds(1);
     private static final Duration MIN_RESPONSE_GAP = Duration.ofSeconds(1);
+    /** The DNS-SD service enumeration name (RFC 6763 section 9). */
+    static final String DNS_SD_META = "_services._dns-sd._udp.local";
 
     /** Where the state machine's output goes. */
     public interface Io {
@@ -79,6 +83,7 @@ public final class MdnsDiscovery {
     private int queriesSent;
     private @Nullable Instant lastResponse;
     private @Nullable Instant pendingResponse;
+    private @Nullable Instant lastMetaResponse;
     private boolean started;
 
     private long packetsIn;
@@ -182,15 +187,24 @@ public final class MdnsDiscovery {
     }
 
     private void onQuery(DnsMessage message, Instant now) {
-        boolean asked = message.questions().stream().anyMatch(q -> q.asks(settings.serviceName(), DnsRecord.PTR));
-        if (!asked || !started) {
+        if (!started) {
+            return;
+        }
+        String host = peerName + ".local";
+        boolean service = message.questions().stream().anyMatch(q -> q.asks(settings.serviceName(), DnsRecord.PTR));
+        boolean direct = message.questions().stream().anyMatch(q -> q.asks(instance, DnsRecord.TXT)
+                || q.asks(instance, DnsRecord.SRV) || q.asks(host, DnsRecord.A) || q.asks(host, DnsRecord.AAAA));
+        if (message.questions().stream().anyMatch(q -> q.asks(DNS_SD_META, DnsRecord.PTR))) {
+            answerMetaQuery(now);
+        }
+        if (!service && !direct) {
             return;
         }
         long halfTtl = settings.ttl().getSeconds() / 2;
         boolean known = message.answers().stream().anyMatch(r -> r.type() == DnsRecord.PTR
                 && r.name().equalsIgnoreCase(settings.serviceName()) && r.ttl() >= halfTtl
                 && ((DnsRecord.Ptr) r.data()).target().equalsIgnoreCase(instance));
-        if (known) {
+        if (known && !direct) {
             return;
         }
         if (lastResponse == null || !now.isBefore(lastResponse.plus(MIN_RESPONSE_GAP))) {
@@ -198,6 +212,17 @@ public final class MdnsDiscovery {
         } else if (pendingResponse == null) {
             pendingResponse = lastResponse.plus(MIN_RESPONSE_GAP);
         }
+    }
+
+    /** DNS-SD service enumeration: {@code _services._dns-sd._udp.local PTR <service>}, at most once a second. */
+    private void answerMetaQuery(Instant now) {
+        if (lastMetaResponse != null && now.isBefore(lastMetaResponse.plus(MIN_RESPONSE_GAP)) || response() == null) {
+            return;
+        }
+        io.send(DnsCodec.encode(DnsMessage.response(List.of(DnsRecord.ptr(DNS_SD_META, settings.ttl().getSeconds(),
+                settings.serviceName())), List.of())));
+        lastMetaResponse = now;
+        responsesSent++;
     }
 
     /**

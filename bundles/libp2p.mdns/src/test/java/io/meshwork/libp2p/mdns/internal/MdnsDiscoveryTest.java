@@ -312,4 +312,31 @@ class MdnsDiscoveryTest {
         assertEquals(1, bFound.size());
         assertEquals(1, link.get(0).peers().size());
     }
+
+    @Test
+    void answersDirectQueriesForItsInstanceAndHostAndTheDnsSdMetaQuery() {
+        ownAddresses = List.of(Multiaddr.parse("/ip4/10.0.0.1/tcp/1"));
+        MdnsDiscovery d = node();
+        d.start(t0);
+        sent.clear();
+        String instance = d.peerName() + "." + SERVICE;
+        receive(d, DnsCodec.encode(DnsMessage.query(List.of(new DnsQuestion(instance, DnsRecord.TXT, false)))), t0);
+        assertEquals(1, sent.size());
+        assertEquals(DnsRecord.TXT, DnsCodec.decode(sent.get(0)).additionals().get(0).type());
+        receive(d, DnsCodec.encode(DnsMessage.query(List.of(new DnsQuestion(d.peerName().toUpperCase() + ".local",
+                DnsRecord.A, false)))), t0.plusSeconds(2));
+        assertEquals(2, sent.size());
+        // someone else's instance: no answer
+        receive(d, DnsCodec.encode(DnsMessage.query(List.of(new DnsQuestion("other." + SERVICE, DnsRecord.TXT,
+                false)))), t0.plusSeconds(4));
+        assertEquals(2, sent.size());
+        receive(d, DnsCodec.encode(DnsMessage.query(List.of(DnsQuestion.ptr(MdnsDiscovery.DNS_SD_META)))),
+                t0.plusSeconds(6));
+        assertEquals(3, sent.size());
+        assertEquals(List.of(DnsRecord.ptr(MdnsDiscovery.DNS_SD_META, 120, SERVICE)),
+                DnsCodec.decode(sent.get(2)).answers());
+        receive(d, DnsCodec.encode(DnsMessage.query(List.of(DnsQuestion.ptr(MdnsDiscovery.DNS_SD_META)))),
+                t0.plusSeconds(6));
+        assertEquals(3, sent.size());
+    }
 }
