@@ -24,9 +24,13 @@ final class NetNs implements AutoCloseable {
     private final String bridge;
     private final List<String> created = new ArrayList<>();
 
+    private final Thread reaper = new Thread(this::close, "netns-reaper");
+
     private NetNs(String prefix) {
         this.prefix = prefix;
         this.bridge = prefix + "-br";
+        // Whatever happens to the test, the namespaces (and what runs in them) do not outlive this JVM.
+        Runtime.getRuntime().addShutdownHook(reaper);
     }
 
     /** A LAN of {@code count} peer namespaces, or the test is skipped with the reason. */
@@ -122,7 +126,14 @@ final class NetNs implements AutoCloseable {
 
     /** Kills any process left in the namespaces (by PID) and deletes them. */
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (Thread.currentThread() != reaper) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(reaper);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook runs or ran
+            }
+        }
         for (String name : created) {
             Result pids = run(List.of("ip", "netns", "pids", name));
             if (pids.ok()) {

@@ -48,7 +48,7 @@ public final class MdnsComponent {
     private final MdnsConfig config;
     private final boolean switchedOff;
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
-    private @Nullable MdnsNode node;
+    private volatile @Nullable MdnsNode node;
 
     @Activate
     public MdnsComponent(BundleContext context, @Reference Host host, MdnsConfig config) {
