@@ -141,4 +141,35 @@ class MdnsNamespaceIT {
         assertFalse(v6b.lines().stream().anyMatch(l -> l.startsWith("FOUND " + idMute)), v6b.lines().toString());
         assertTrue(mute.stderr().contains("no eligible interface"), mute.stderr());
     }
+
+    @Test
+    void aFloodOfHostileDatagramsIsCountedAndDroppedAndDiscoveryGoesOn() throws Exception {
+        NetNs lan = track(NetNs.create(3));
+        PeerProcess victim = track(new PeerProcess("java-victim", lan.command(0, javaPeer("query_interval_ms=1000",
+                "dial_discovered=false")), workDir()));
+        PeerProcess attacker = track(new PeerProcess("java-attacker", lan.command(1, javaPeer(
+                "dial_discovered=false")), workDir()));
+        victim.await(l -> l.startsWith("READY "), FIND, "READY");
+        String attackerId = id(attacker.await(l -> l.startsWith("READY "), FIND, "READY"));
+        victim.await(l -> l.startsWith("FOUND " + attackerId), FIND, "FOUND of the attacker's own node");
+        long start = System.nanoTime();
+        attacker.send("flood 20000");
+        attacker.await(l -> l.equals("FLOODED"), FIND, "FLOODED");
+        System.out.println("[mdns] 20000 hostile datagrams sent in " + (System.nanoTime() - start) / 1_000_000
+                + " ms");
+        // a node that starts after the flood is still found: the victim's loop and state are intact
+        PeerProcess late = track(new PeerProcess("java-late", lan.command(2, javaPeer("dial_discovered=false")),
+                workDir()));
+        String lateId = id(late.await(l -> l.startsWith("READY "), FIND, "READY"));
+        victim.await(l -> l.startsWith("FOUND " + lateId), FIND, "FOUND of the node started after the flood");
+        int from = victim.size();
+        victim.send("stats");
+        String stats = victim.await(from, l -> l.startsWith("STATS "), FIND, "STATS");
+        System.out.println("[mdns] victim after the flood: " + stats);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("packets_malformed=(\\d+)").matcher(stats);
+        assertTrue(m.find(), stats);
+        assertTrue(Long.parseLong(m.group(1)) > 1000, "malformed datagrams counted: " + stats);
+        assertTrue(victim.stderr().lines().noneMatch(l -> l.contains("Exception") || l.contains("ERROR")),
+                victim.stderr());
+    }
 }

@@ -23,7 +23,8 @@ import java.util.stream.Collectors;
  * {@code CONNECTED <peer-id>},
  * {@code PACKET <source ip>} (every datagram received on the mDNS socket), {@code STOPPED}, {@code STARTED}, and
  * {@code MARK} (echo of the {@code mark} command). Commands on stdin: {@code stop} (closes mDNS: no multicast after
- * STOPPED), {@code start}, {@code mark}, {@code quit}.
+ * STOPPED), {@code start}, {@code mark}, {@code stats} (answers {@code STATS {counters}}), {@code flood <n>} (sends
+ * n hostile datagrams to the group, then {@code FLOODED}), {@code quit}.
  *
  * <p>Arguments: {@code key=value} overrides of {@link MdnsConfig} (method names, e.g. {@code query_interval_ms=1000},
  * {@code dial_discovered=false}).
@@ -80,6 +81,15 @@ public final class MdnsPeerMain {
                     out.println("STARTED");
                 }
                 case "mark" -> out.println("MARK");
+                case "stats" -> out.println("STATS " + (mdns == null ? "{}" : mdns.stats().toString()));
+                default -> {
+                    if (line.startsWith("flood ")) {
+                        flood(Integer.parseInt(line.substring(6).strip()));
+                        out.println("FLOODED");
+                    } else {
+                        out.println("ERROR unknown command " + line);
+                    }
+                }
                 case "quit" -> {
                     if (mdns != null) {
                         mdns.close();
@@ -87,10 +97,36 @@ public final class MdnsPeerMain {
                     node.close();
                     System.exit(0);
                 }
-                default -> out.println("ERROR unknown command " + line);
             }
         }
         System.exit(0);
+    }
+
+    /**
+     * Multicasts {@code count} hostile datagrams to the mDNS group from another socket: random bytes, valid headers
+     * followed by pointer soup, announced counts far beyond the content, and oversized datagrams (9500 bytes).
+     */
+    private static void flood(int count) throws Exception {
+        java.util.Random random = new java.util.Random(42);
+        try (java.nio.channels.DatagramChannel ch = java.nio.channels.DatagramChannel.open(
+                java.net.StandardProtocolFamily.INET)) {
+            java.net.InetSocketAddress group = new java.net.InetSocketAddress("224.0.0.251", 5353);
+            for (int i = 0; i < count; i++) {
+                byte[] b = new byte[i % 50 == 0 ? 9500 : 12 + random.nextInt(300)];
+                random.nextBytes(b);
+                if (i % 3 == 0) {
+                    b[0] = 0;
+                    b[1] = 0;
+                    b[2] = (byte) 0x84; // a response
+                    b[4] = (byte) 0xFF; // 65535+ questions and records
+                    b[5] = (byte) 0xFF;
+                    for (int k = 12; k < b.length; k += 2) {
+                        b[k] = (byte) 0xC0; // compression pointers everywhere
+                    }
+                }
+                ch.send(java.nio.ByteBuffer.wrap(b), group);
+            }
+        }
     }
 
     private static MdnsNode start(MdnsConfig config, TestNode node, PrintStream out) throws Exception {

@@ -105,6 +105,8 @@ class MdnsRuntimeIT {
         peer.await(l -> l.equals("CONNECTED " + desktopId), WAIT, "the desktop's connection");
         command(desktop, "mdns:peers", l -> l.contains(peerId) && l.contains("/ip4/" + NetNs.ip(1) + "/tcp/"),
                 "the peer in mdns:peers");
+        command(desktop, "mdns:status", l -> l.contains("advertising /ip4/" + NetNs.ip(0) + "/tcp/"),
+                "mdns:status advertising the LAN address");
         assertTrue(sockets(lan, 0).contains("5353"), "the desktop's mDNS socket is open");
 
         String id = mdnsBundleId(desktop);

@@ -2,6 +2,7 @@ package io.meshwork.libp2p.mdns.internal;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.osgi.service.component.annotations.Activate;
@@ -51,6 +52,10 @@ public final class MdnsCommands {
         sb.append("service ").append(mdns.config().dns_service_name()).append(" as ").append(n.peerName())
                 .append(System.lineSeparator());
         sb.append("interfaces ").append(n.interfaces().isEmpty() ? "none" : String.join(", ", n.interfaces()))
+                .append(System.lineSeparator());
+        List<String> advertised = n.advertised();
+        sb.append("advertising ").append(advertised.isEmpty()
+                ? "nothing (no LAN listen address: queries are not answered)" : String.join(" ", advertised))
                 .append(System.lineSeparator());
         sb.append("dialing discovered peers: ").append(n.dials() ? "on" : "off").append(System.lineSeparator());
         for (Map.Entry<String, Long> e : n.stats().entrySet()) {

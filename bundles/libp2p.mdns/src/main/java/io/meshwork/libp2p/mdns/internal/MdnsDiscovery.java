@@ -368,6 +368,17 @@ public final class MdnsDiscovery {
         }
     }
 
+    /** The addresses this node would advertise now (its LAN listen addresses that fit a response), with /p2p/. */
+    public List<String> advertised() {
+        DnsMessage r = response();
+        if (r == null) {
+            return List.of();
+        }
+        return r.additionals().stream().filter(x -> x.type() == DnsRecord.TXT)
+                .flatMap(x -> ((DnsRecord.Txt) x.data()).texts().stream())
+                .map(t -> t.substring(DNSADDR.length())).toList();
+    }
+
     /** Peers remembered now (unexpired as of the last poll). */
     public List<Entry> peers() {
         return peers.values().stream().sorted(Comparator.comparing(Entry::firstSeen)).toList();

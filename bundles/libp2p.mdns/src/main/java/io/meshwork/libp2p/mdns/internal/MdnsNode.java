@@ -117,6 +117,13 @@ public final class MdnsNode implements AutoCloseable {
         }
     }
 
+    /** The addresses advertised now (empty: this node answers no query, e.g. it listens on loopback only). */
+    public List<String> advertised() {
+        synchronized (discovery) {
+            return discovery.advertised();
+        }
+    }
+
     /** Joined interfaces, as {@code name/family}. */
     public List<String> interfaces() {
         return socket.interfaces();

@@ -110,6 +110,7 @@ class MdnsDiscoveryTest {
         DnsRecord txt = r.additionals().stream().filter(x -> x.type() == DnsRecord.TXT).findFirst().orElseThrow();
         assertEquals(instance, txt.name());
         assertEquals(List.of("dnsaddr=/ip4/192.168.1.20/tcp/4001/p2p/" + self), ((DnsRecord.Txt) txt.data()).texts());
+        assertEquals(List.of("/ip4/192.168.1.20/tcp/4001/p2p/" + self), d.advertised());
         DnsRecord srv = r.additionals().stream().filter(x -> x.type() == DnsRecord.SRV).findFirst().orElseThrow();
         assertEquals(4001, ((DnsRecord.Srv) srv.data()).port());
         assertEquals(1, r.additionals().stream().filter(x -> x.type() == DnsRecord.A).count());
@@ -268,6 +269,7 @@ class MdnsDiscoveryTest {
         assertTrue(((DnsRecord.Txt) r.additionals().get(0).data()).strings().size() >= 10);
         ownAddresses = List.of();
         assertNull(d.response());
+        assertEquals(List.of(), d.advertised());
     }
 
     @Test
