@@ -102,7 +102,7 @@ class MdnsNamespaceIT {
         a.await(l -> l.equals("STOPPED"), FIND, "STOPPED");
         assertEquals("", lan.exec(0, "ss", "-uanH", "sport", "=", ":5353").strip(),
                 "no mDNS socket left in a's namespace after stop");
-        Thread.sleep(300); // let packets already on the wire arrive
+        Thread.sleep(1000); // let packets already on the wire be read and printed
         b.send("mark");
         String markLine = b.await(l -> l.equals("MARK"), FIND, "MARK");
         int mark = b.lines().indexOf(markLine);

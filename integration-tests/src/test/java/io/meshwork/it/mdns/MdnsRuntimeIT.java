@@ -115,7 +115,7 @@ class MdnsRuntimeIT {
         desktop.send("lb -s libp2p.mdns");
         desktop.await(from, l -> l.matches("^\\D*?" + id + "\\|Resolved.*"), WAIT, "the bundle resolved (stopped)");
         assertEquals("", sockets(lan, 0), "no mDNS socket left in the desktop's namespace");
-        Thread.sleep(300); // packets already on the wire arrive
+        Thread.sleep(1000); // packets already on the wire are read and printed
         peer.send("mark");
         String mark = peer.await(l -> l.equals("MARK"), WAIT, "MARK");
         Thread.sleep(3500); // the peer queries every second
