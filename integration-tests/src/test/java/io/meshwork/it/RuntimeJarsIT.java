@@ -35,6 +35,8 @@ class RuntimeJarsIT {
     private static final Pattern RELAY_PEER_ID = Pattern.compile("Meshwork relay is up\\. Peer ID: (\\S+)");
     private static final Pattern NODE_IDENTITY = Pattern.compile("Node identity: (\\S+)");
     private static final long START_TIMEOUT_S = 60;
+    /** The desktop runtime ships mDNS: tests keep it off, so nothing here multicasts on a real interface. */
+    private static final String NO_MDNS = "-Dio.meshwork.libp2p.mdns.enabled=false";
 
     static Stream<Path> javaExecutables() {
         return Jdks.installed().values().stream();
@@ -60,14 +62,14 @@ class RuntimeJarsIT {
     void desktopJarRunsHeadlessAndShowsItsIdentity() throws Exception {
         Path data = newDataDir("desktop");
         String id = runUntil(Path.of(ProcessHandle.current().info().command().orElseThrow()), jar("it.desktop.jar"),
-                data, NODE_IDENTITY, List.of("--headless"));
+                data, NODE_IDENTITY, List.of("--headless", NO_MDNS));
         assertTrue(id.startsWith("12D3KooW"), id);
     }
 
     @Test
     void desktopJarWithoutADisplayPointsToHeadless() throws Exception {
         ProcessBuilder pb = new ProcessBuilder(currentJava().toString(), "-jar", jar("it.desktop.jar").toString(),
-                "--data", newDataDir("nodisplay").toString());
+                "--data", newDataDir("nodisplay").toString(), NO_MDNS);
         pb.environment().remove("DISPLAY");
         pb.environment().remove("WAYLAND_DISPLAY");
         pb.redirectErrorStream(true);
@@ -132,10 +134,13 @@ class RuntimeJarsIT {
     void relayAndDesktopExchangePubSubMessagesThroughTheirShells() throws Exception {
         try (ShellNode relay = new ShellNode(jar("it.relay.jar"), newDataDir("ps-relay"), List.of());
                 ShellNode desktop = new ShellNode(jar("it.desktop.jar"), newDataDir("ps-desktop"),
-                        List.of("--headless"))) {
+                        List.of("--headless", NO_MDNS))) {
             String relayAddress = relay.await(
                     Pattern.compile("Listening on (/ip4/127\\.0\\.0\\.1/tcp/\\d+/p2p/\\S+)"));
             desktop.await(NODE_IDENTITY);
+            // the desktop runtime has the mDNS bundle, its component and commands, switched off here
+            desktop.send("mdns:status");
+            desktop.await(Pattern.compile("(mDNS is off) \\(framework property io\\.meshwork\\.libp2p\\.mdns"));
             desktop.send("libp2p:connect " + relayAddress);
             relay.send("pubsub:subscribe it/chat");
             desktop.send("pubsub:subscribe it/chat");
