@@ -69,6 +69,8 @@ public final class KadEngine {
     private final RecordStore records;
     private final ProviderStore providers;
     private final Stats stats = new Stats();
+    private final Set<CompletableFuture<?>> pending = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private volatile boolean closed;
 
     public KadEngine(PeerId self, Config config, Network network, Scheduler scheduler, Validators validators,
             Random random) {
@@ -97,9 +99,23 @@ public final class KadEngine {
         return stats;
     }
 
+    /** Fails every operation still running (the scheduler has stopped). */
+    public void close() {
+        closed = true;
+        for (CompletableFuture<?> f : List.copyOf(pending)) {
+            f.completeExceptionally(new RoutingException("the DHT is stopped"));
+        }
+    }
+
     /** Runs {@code task} on the engine thread. */
     private <T> CompletableFuture<T> onThread(Supplier<CompletionStage<T>> task) {
         CompletableFuture<T> out = new CompletableFuture<>();
+        if (closed) {
+            out.completeExceptionally(new RoutingException("the DHT is stopped"));
+            return out;
+        }
+        pending.add(out);
+        out.whenComplete((v, e) -> pending.remove(out));
         try {
             scheduler.execute(() -> {
                 try {

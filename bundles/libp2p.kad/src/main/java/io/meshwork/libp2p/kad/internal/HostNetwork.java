@@ -1,0 +1,115 @@
+package io.meshwork.libp2p.kad.internal;
+
+import io.meshwork.libp2p.api.host.Host;
+import io.meshwork.libp2p.api.host.Stream;
+import io.meshwork.libp2p.api.io.VarintFrames;
+import io.meshwork.libp2p.api.multiaddr.Multiaddr;
+import io.meshwork.libp2p.api.peer.PeerId;
+import io.meshwork.libp2p.api.routing.RoutingException;
+import io.meshwork.libp2p.kad.internal.engine.Network;
+import io.meshwork.libp2p.kad.internal.proto.KadCodec;
+import io.meshwork.libp2p.kad.internal.proto.KadMessage;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The engine's {@link Network} on a real {@link Host}: one stream per request (the server side accepts several),
+ * addresses in the host's peer store. Dials only peers with known addresses or an open connection, so a lookup
+ * never asks the DHT itself for an address. A stream that gets no answer is reset after the request timeout.
+ */
+final class HostNetwork implements Network {
+
+    /** How long addresses learnt from DHT answers are kept. */
+    static final Duration ADDRESS_TTL = Duration.ofMinutes(30);
+
+    private final Host host;
+    private final String protocol;
+    private final long timeoutMs;
+    private final ScheduledExecutorService timer;
+
+    HostNetwork(Host host, String protocol, long timeoutMs, ScheduledExecutorService timer) {
+        this.host = host;
+        this.protocol = protocol;
+        this.timeoutMs = timeoutMs;
+        this.timer = timer;
+    }
+
+    @Override
+    public CompletionStage<@Nullable KadMessage> send(PeerId peer, KadMessage request, boolean expectResponse) {
+        if (!isConnected(peer) && host.peerStore().addresses(peer).isEmpty()) {
+            return CompletableFuture.failedFuture(new RoutingException("no address known for " + peer));
+        }
+        CompletableFuture<@Nullable KadMessage> out = new CompletableFuture<>();
+        host.newStream(peer, List.of(protocol)).whenComplete((stream, e) -> {
+            if (e != null) {
+                out.completeExceptionally(e);
+                return;
+            }
+            var timeout = timer.schedule(() -> {
+                if (out.completeExceptionally(new RoutingException("no answer from " + peer + " within "
+                        + timeoutMs + " ms"))) {
+                    stream.reset();
+                }
+            }, timeoutMs, TimeUnit.MILLISECONDS);
+            out.whenComplete((r, x) -> timeout.cancel(false));
+            if (expectResponse) {
+                stream.setReader(new VarintFrames.Reader(KadCodec.MAX_MESSAGE_SIZE, new VarintFrames.MessageHandler() {
+                    @Override
+                    public void onMessage(ByteBuffer message) {
+                        byte[] bytes = new byte[message.remaining()];
+                        message.get(bytes);
+                        out.complete(KadCodec.decode(bytes)); // a MalformedDataException resets the stream
+                        stream.close();
+                    }
+
+                    @Override
+                    public void onClose(@Nullable Throwable cause) {
+                        out.completeExceptionally(cause != null ? cause
+                                : new RoutingException(peer + " closed the stream without answering"));
+                    }
+                }));
+            }
+            stream.write(VarintFrames.frame(KadCodec.encode(request))).whenComplete((v, x) -> {
+                if (x != null) {
+                    out.completeExceptionally(x);
+                    stream.reset();
+                } else if (!expectResponse) {
+                    out.complete(null);
+                    stream.close();
+                }
+            });
+        });
+        return out;
+    }
+
+    @Override
+    public List<Multiaddr> addresses(PeerId peer) {
+        if (peer.equals(host.peerId())) {
+            return host.listenAddresses();
+        }
+        List<Multiaddr> known = host.peerStore().addresses(peer);
+        if (known.isEmpty()) {
+            return host.connections(peer).stream().filter(c -> !c.isLimited()).map(c -> c.remoteAddress()
+                    .withoutPeerId()).distinct().toList();
+        }
+        return known;
+    }
+
+    @Override
+    public void addAddresses(PeerId peer, List<Multiaddr> addresses) {
+        if (!peer.equals(host.peerId())) {
+            host.peerStore().addAddresses(peer, addresses, ADDRESS_TTL);
+        }
+    }
+
+    @Override
+    public boolean isConnected(PeerId peer) {
+        return host.connections(peer).stream().anyMatch(c -> c.isOpen());
+    }
+}
