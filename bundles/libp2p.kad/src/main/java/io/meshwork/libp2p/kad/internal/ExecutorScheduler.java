@@ -5,11 +5,11 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /** The engine's {@link Scheduler} on a single-threaded executor and the system clock. */
-final class ExecutorScheduler implements Scheduler {
+public final class ExecutorScheduler implements Scheduler {
 
     private final ScheduledExecutorService thread;
 
-    ExecutorScheduler(ScheduledExecutorService thread) {
+    public ExecutorScheduler(ScheduledExecutorService thread) {
         this.thread = thread;
     }
 

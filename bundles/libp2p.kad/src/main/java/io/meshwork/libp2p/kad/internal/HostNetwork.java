@@ -23,7 +23,7 @@ import org.jspecify.annotations.Nullable;
  * addresses in the host's peer store. Dials only peers with known addresses or an open connection, so a lookup
  * never asks the DHT itself for an address. A stream that gets no answer is reset after the request timeout.
  */
-final class HostNetwork implements Network {
+public final class HostNetwork implements Network {
 
     /** How long addresses learnt from DHT answers are kept. */
     static final Duration ADDRESS_TTL = Duration.ofMinutes(30);
@@ -33,7 +33,7 @@ final class HostNetwork implements Network {
     private final long timeoutMs;
     private final ScheduledExecutorService timer;
 
-    HostNetwork(Host host, String protocol, long timeoutMs, ScheduledExecutorService timer) {
+    public HostNetwork(Host host, String protocol, long timeoutMs, ScheduledExecutorService timer) {
         this.host = host;
         this.protocol = protocol;
         this.timeoutMs = timeoutMs;

@@ -139,7 +139,7 @@ public final class KadComponent implements PeerRouting, ContentRouting, ValueSto
      * Puts peers into the routing table once identify shows they serve {@code protocol} (server mode): identify
      * runs right after a connection opens, so its protocol list is looked at a few times shortly after.
      */
-    static ConnectionListener serverPeerListener(Host host, String protocol, KadEngine engine,
+    public static ConnectionListener serverPeerListener(Host host, String protocol, KadEngine engine,
             ScheduledExecutorService timer) {
         return new ConnectionListener() {
             @Override
@@ -234,8 +234,19 @@ public final class KadComponent implements PeerRouting, ContentRouting, ValueSto
     private void bootstrapAndRefresh() {
         if (!closed) {
             refreshNow().whenComplete((v, e) -> {
-                if (e != null && !closed) {
-                    LOG.debug("DHT refresh failed: {}", e.getMessage());
+                if (closed) {
+                    return;
+                }
+                if (e != null) {
+                    LOG.warn("DHT refresh failed: {}", e.getMessage());
+                } else {
+                    engine.storeSizes().thenAccept(sizes -> {
+                        if (sizes[0] == 0 && !bootstrap.isEmpty()) {
+                            LOG.warn("DHT routing table is empty after bootstrapping from {}", bootstrap);
+                        } else {
+                            LOG.debug("DHT refreshed: {} peers in the routing table", sizes[0]);
+                        }
+                    });
                 }
             });
         }
@@ -251,7 +262,7 @@ public final class KadComponent implements PeerRouting, ContentRouting, ValueSto
                     if (e == null) {
                         engine.addServerPeer(peer);
                     } else {
-                        LOG.debug("DHT bootstrap node {} unreachable: {}", a, e.getMessage());
+                        LOG.warn("DHT bootstrap node {} unreachable: {}", a, e.getMessage());
                     }
                     return null;
                 }));

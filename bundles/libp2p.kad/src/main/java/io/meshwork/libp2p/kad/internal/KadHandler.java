@@ -17,14 +17,14 @@ import org.slf4j.LoggerFactory;
  * {@code maxInFlight} unanswered at once. A malformed request, a refused record or too many requests reset the
  * stream.
  */
-final class KadHandler implements StreamHandler {
+public final class KadHandler implements StreamHandler {
 
     private static final Logger LOG = LoggerFactory.getLogger(KadHandler.class);
 
     private final KadEngine engine;
     private final int maxInFlight;
 
-    KadHandler(KadEngine engine, int maxInFlight) {
+    public KadHandler(KadEngine engine, int maxInFlight) {
         this.engine = engine;
         this.maxInFlight = maxInFlight;
     }
