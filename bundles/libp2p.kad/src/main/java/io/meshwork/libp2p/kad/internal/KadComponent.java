@@ -6,6 +6,7 @@ import io.meshwork.libp2p.api.host.Host;
 import io.meshwork.libp2p.api.host.StreamHandler;
 import io.meshwork.libp2p.api.multiaddr.Multiaddr;
 import io.meshwork.libp2p.api.nat.Reachability;
+import io.meshwork.libp2p.api.nat.ReachabilityListener;
 import io.meshwork.libp2p.api.nat.ReachabilityService;
 import io.meshwork.libp2p.api.peer.PeerId;
 import io.meshwork.libp2p.api.routing.ContentRouting;
@@ -70,6 +71,7 @@ public final class KadComponent implements PeerRouting, ContentRouting, ValueSto
     private final KadEngine engine;
     private final List<Multiaddr> bootstrap;
     private final ServiceRegistration<ConnectionListener> listener;
+    private final @Nullable ServiceRegistration<ReachabilityListener> reachabilityListener;
     private volatile @Nullable ReachabilityService reachability;
     private @Nullable ServiceRegistration<StreamHandler> handler; // guarded by this
     private volatile boolean closed;
@@ -105,9 +107,13 @@ public final class KadComponent implements PeerRouting, ContentRouting, ValueSto
         scheduleQuietly(this::bootstrapAndRefresh, 0);
         thread.scheduleWithFixedDelay(this::bootstrapAndRefresh, config.refresh_interval_ms(),
                 config.refresh_interval_ms(), TimeUnit.MILLISECONDS);
-        // auto mode follows reachability; the service has a listener API, but a cheap poll keeps this simple
+        // auto mode follows reachability: its change events, and a slow poll in case an event is missed
         if (mode.equals("auto")) {
-            thread.scheduleWithFixedDelay(this::updateMode, 5, 5, TimeUnit.SECONDS);
+            reachabilityListener = context.registerService(ReachabilityListener.class,
+                    (previous, current) -> scheduleQuietly(this::updateMode, 0), new Hashtable<>());
+            thread.scheduleWithFixedDelay(this::updateMode, 30, 30, TimeUnit.SECONDS);
+        } else {
+            reachabilityListener = null;
         }
         LOG.info("DHT {} in {} mode, {} bootstrap node(s)", protocol, mode, bootstrap.size());
     }
@@ -203,13 +209,16 @@ public final class KadComponent implements PeerRouting, ContentRouting, ValueSto
 
     /** Whether the node should serve now. */
     boolean serving() {
+        ReachabilityService r = reachability;
+        return serving(mode, r == null ? null : r.reachability());
+    }
+
+    /** Server in server mode; in auto mode only while reachability is known to be public. */
+    static boolean serving(String mode, @Nullable Reachability reachability) {
         return switch (mode) {
             case "server" -> true;
             case "client" -> false;
-            default -> {
-                ReachabilityService r = reachability;
-                yield r != null && r.reachability() == Reachability.PUBLIC;
-            }
+            default -> reachability == Reachability.PUBLIC;
         };
     }
 
@@ -334,6 +343,9 @@ public final class KadComponent implements PeerRouting, ContentRouting, ValueSto
             }
         }
         unregister(listener);
+        if (reachabilityListener != null) {
+            unregister(reachabilityListener);
+        }
         thread.shutdownNow();
         engine.close();
         LOG.info("DHT {} stopped", protocol);

@@ -146,6 +146,31 @@ class KadNetworkTest {
     }
 
     @Test
+    void aClientBehindNatIsFoundAtItsRelayCircuitAddress() {
+        SimNetwork net = bootstrapped(30);
+        Node relay = net.list.get(0);
+        Node natted = net.list.get(29);
+        // the NATed node is in client mode, reachable only through the relay, and connected to it alone
+        for (Node n : net.list) {
+            net.scheduler.await(n.engine.table()); // settle
+            n.engine.removePeer(natted.id);
+            n.book.remove(natted.id);
+            n.connected.remove(natted.id);
+        }
+        natted.server = false;
+        natted.connected.clear();
+        natted.address = Multiaddr.parse(relay.address + "/p2p/" + relay.id + "/p2p-circuit");
+        natted.connected.add(relay.id);
+        relay.connected.add(natted.id);
+        // its periodic self-lookup connects it to the peers closest to its ID, which then answer for it
+        net.scheduler.await(natted.engine.refresh());
+        for (Node asker : List.of(net.list.get(3), net.list.get(17), net.list.get(28))) {
+            assertEquals(List.of(natted.address), net.scheduler.await(asker.engine.findPeer(natted.id)),
+                    "found by " + asker.id);
+        }
+    }
+
+    @Test
     void invalidRecordsAndUnknownNamespacesAreRefused() {
         SimNetwork net = bootstrapped(10);
         Node a = net.list.get(1);

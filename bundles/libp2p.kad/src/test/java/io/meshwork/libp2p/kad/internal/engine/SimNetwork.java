@@ -37,7 +37,7 @@ final class SimNetwork {
     final class Node implements Network {
         final PrivateKey key;
         final PeerId id;
-        final Multiaddr address;
+        Multiaddr address;
         final KadEngine engine;
         final Map<PeerId, List<Multiaddr>> book = new HashMap<>();
         final Set<PeerId> connected = new HashSet<>();
