@@ -68,6 +68,7 @@ public class KadBundleIT {
         }
         Path data = Files.createTempDirectory(work, "kad-pax-");
         Files.createDirectories(data.resolve("conf"));
+        Files.writeString(data.resolve("remote.addr"), remoteAddress); // the test itself runs in the framework
         Files.writeString(data.resolve("conf").resolve("io.meshwork.metrics.cfg"), "enabled = false\n");
         Files.writeString(data.resolve("conf").resolve("io.meshwork.libp2p.kad.cfg"),
                 "mode = server\nbootstrap.nodes = " + remoteAddress + "\n");
@@ -100,6 +101,7 @@ public class KadBundleIT {
         storesOurPublicKeyRecord("at start");
         assertTrue(host().protocols().contains(PROTOCOL));
         hostAsksPeerRouting(true);
+        gogoCommands();
 
         Bundle kad = bundle("libp2p.kad");
         kad.stop();
@@ -118,6 +120,27 @@ public class KadBundleIT {
         storesOurPublicKeyRecord("after restarting libp2p.core");
         waitFor("the new host advertises the DHT", () -> host().protocols().contains(PROTOCOL));
         hostAsksPeerRouting(true);
+    }
+
+    /** dht:put signs our own /meshwork/ record; dht:get reads it; dht:table lists the bootstrap node. */
+    private void gogoCommands() throws Exception {
+        ServiceReference<?>[] refs = context.getServiceReferences((String) null, "(osgi.command.scope=dht)");
+        assertTrue("dht commands registered", refs != null && refs.length == 1);
+        Object commands = context.getService(refs[0]);
+        Class<?> type = commands.getClass();
+        String key = "/meshwork/" + identity.peerId() + "/status";
+        String put = (String) type.getMethod("put", String.class, String[].class).invoke(commands, key,
+                new String[] {"away", "until", "noon"});
+        assertTrue(put, put.startsWith("Stored on 1 peer"));
+        String get = (String) type.getMethod("get", String.class, int[].class).invoke(commands, key, new int[] {2});
+        assertTrue(get, get.contains("signed by " + identity.peerId() + ": away until noon"));
+        String remote = Files.readString(Path.of(context.getProperty("meshwork.data"), "remote.addr")).trim();
+        String table = (String) type.getMethod("table").invoke(commands);
+        assertTrue(table, table.contains("server mode: 1 peers") && table.contains(remote.substring(
+                remote.lastIndexOf('/') + 1)));
+        String pk = (String) type.getMethod("get", String.class, int[].class).invoke(commands,
+                "/pk/" + identity.peerId(), new int[0]);
+        assertTrue(pk, pk.startsWith("0x"));
     }
 
     /** Puts our /pk/ record until the bootstrap node stores it, then reads it back with quorum 2. */
