@@ -60,6 +60,11 @@ public final class BenchAccess {
         host.bindConnectionListener(listener);
     }
 
+    /** Binds peer routing (e.g. a DHT engine): the host asks it for peers it has no address for. */
+    public static void bindPeerRouting(HostImpl host, io.meshwork.libp2p.api.routing.PeerRouting routing) {
+        host.bindPeerRouting(routing);
+    }
+
     public static void deactivate(HostImpl host) {
         host.deactivate();
     }
