@@ -1,7 +1,7 @@
 package io.meshwork.libp2p.kad.internal;
 
+import io.meshwork.libp2p.api.host.Connection;
 import io.meshwork.libp2p.api.host.Host;
-import io.meshwork.libp2p.api.host.Stream;
 import io.meshwork.libp2p.api.io.VarintFrames;
 import io.meshwork.libp2p.api.multiaddr.Multiaddr;
 import io.meshwork.libp2p.api.peer.PeerId;
@@ -40,13 +40,38 @@ public final class HostNetwork implements Network {
         this.timer = timer;
     }
 
-    @Override
-    public CompletionStage<@Nullable KadMessage> send(PeerId peer, KadMessage request, boolean expectResponse) {
-        if (!isConnected(peer) && host.peerStore().addresses(peer).isEmpty()) {
+    /**
+     * An open connection to {@code peer}, or one dialed with the addresses in the peer store, one after the other.
+     * Never {@code Host.connect(PeerId)}: without addresses that would ask peer routing, i.e. this DHT.
+     */
+    private CompletionStage<Connection> connection(PeerId peer) {
+        for (Connection c : host.connections(peer)) {
+            if (c.isOpen() && !c.isLimited()) {
+                return CompletableFuture.completedFuture(c);
+            }
+        }
+        List<Multiaddr> addrs = host.peerStore().addresses(peer);
+        if (addrs.isEmpty()) {
             return CompletableFuture.failedFuture(new RoutingException("no address known for " + peer));
         }
+        return dial(peer, addrs.subList(0, Math.min(addrs.size(), MAX_DIAL_ADDRESSES)), 0, null);
+    }
+
+    private static final int MAX_DIAL_ADDRESSES = 4;
+
+    private CompletionStage<Connection> dial(PeerId peer, List<Multiaddr> addrs, int i, @Nullable Throwable last) {
+        if (i >= addrs.size()) {
+            return CompletableFuture.failedFuture(new RoutingException("could not reach " + peer + " at " + addrs
+                    + (last == null ? "" : ": " + last.getMessage())));
+        }
+        return host.connect(addrs.get(i).withPeerId(peer)).handle((c, e) -> e == null
+                ? CompletableFuture.completedFuture(c) : dial(peer, addrs, i + 1, e)).thenCompose(x -> x);
+    }
+
+    @Override
+    public CompletionStage<@Nullable KadMessage> send(PeerId peer, KadMessage request, boolean expectResponse) {
         CompletableFuture<@Nullable KadMessage> out = new CompletableFuture<>();
-        host.newStream(peer, List.of(protocol)).whenComplete((stream, e) -> {
+        connection(peer).thenCompose(c -> c.newStream(List.of(protocol))).whenComplete((stream, e) -> {
             if (e != null) {
                 out.completeExceptionally(e);
                 return;
