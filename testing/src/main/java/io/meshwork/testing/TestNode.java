@@ -35,6 +35,7 @@ public final class TestNode implements AutoCloseable {
     private final TcpTransport tcp;
     private final NoiseSecureChannel noise;
     private final YamuxMuxer yamux;
+    private final Runnable identify;
     private boolean listening;
 
     private TestNode(String name, HostIdentity identity, Map<String, Object> hostConfig, String agentVersion,
@@ -42,7 +43,7 @@ public final class TestNode implements AutoCloseable {
         this.name = name;
         this.identity = identity;
         this.host = BenchAccess.newHost(identity, hostConfig);
-        BenchAccess.bindIdentify(host, identity, agentVersion);
+        this.identify = BenchAccess.bindIdentify(host, identity, agentVersion);
         this.tcp = new TcpTransport(BenchAccess.config(TcpConfig.class, Map.of("event_loop_threads", 1)));
         this.noise = new NoiseSecureChannel(BenchAccess.config(NoiseConfig.class, Map.of()));
         this.yamux = new YamuxMuxer(BenchAccess.config(YamuxMuxerConfig.class, Map.of()));
@@ -143,6 +144,7 @@ public final class TestNode implements AutoCloseable {
     @Override
     public void close() {
         BenchAccess.deactivate(host);
+        identify.run();
         yamux.deactivate();
         noise.deactivate();
         tcp.deactivate();

@@ -18,7 +18,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The relay's defaults for components whose general defaults suit a desktop node: the libp2p host listens on the
  * well-known port 4001 (IPv4 and IPv6) instead of an ephemeral port, the circuit relay hop server is on, so is the
- * AutoNAT server (dial-backs for peers that want to learn their reachability), and so is the metrics endpoint (loopback port 9464). Each default applies only when the operator has not configured that
+ * AutoNAT server (dial-backs for peers that want to learn their reachability), so is the metrics endpoint (loopback
+ * port 9464), and the DHT runs in server mode (the relay is the nodes' bootstrap node). Each default applies only
+ * when the operator has not configured that
  * component (a {@code <data>/conf/<pid>.cfg} always wins).
  */
 @Component(immediate = true)
@@ -28,6 +30,7 @@ public final class RelayDefaults {
     static final String HOP_PID = "io.meshwork.libp2p.relay.hop";
     static final String METRICS_PID = "io.meshwork.metrics";
     static final String HOLEPUNCH_PID = "io.meshwork.libp2p.holepunch";
+    static final String KAD_PID = "io.meshwork.libp2p.kad";
     static final String[] LISTEN = {"/ip4/0.0.0.0/tcp/4001", "/ip6/::/tcp/4001"};
     static final int MAX_CONNECTIONS = 12_000;
     static final int LOW_WATERMARK = 11_000;
@@ -55,6 +58,11 @@ public final class RelayDefaults {
         holepunch.put("autonat.server.enabled", Boolean.TRUE);
         if (apply(configAdmin, data, HOLEPUNCH_PID, holepunch)) {
             LOG.info("Relay defaults: AutoNAT server on (override in conf/{}.cfg)", HOLEPUNCH_PID);
+        }
+        Dictionary<String, Object> kad = new Hashtable<>();
+        kad.put("mode", "server");
+        if (apply(configAdmin, data, KAD_PID, kad)) {
+            LOG.info("Relay defaults: DHT in server mode (override in conf/{}.cfg)", KAD_PID);
         }
         Dictionary<String, Object> metrics = new Hashtable<>();
         metrics.put("enabled", Boolean.TRUE);

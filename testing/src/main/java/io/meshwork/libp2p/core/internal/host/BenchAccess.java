@@ -60,6 +60,11 @@ public final class BenchAccess {
         host.bindConnectionListener(listener);
     }
 
+    /** Binds peer routing (e.g. a DHT engine): the host asks it for peers it has no address for. */
+    public static void bindPeerRouting(HostImpl host, io.meshwork.libp2p.api.routing.PeerRouting routing) {
+        host.bindPeerRouting(routing);
+    }
+
     public static void deactivate(HostImpl host) {
         host.deactivate();
     }
@@ -67,9 +72,9 @@ public final class BenchAccess {
     /**
      * Builds the identify service ({@code /ipfs/id/1.0.0} and push) through its package-private constructor, with
      * an explicit agent version, and binds it as the host's handler of both protocols and as a connection listener
-     * (it asks every new peer), as DS would.
+     * (it asks every new peer), as DS would. Returns what deactivates it (stops its push timer).
      */
-    public static void bindIdentify(HostImpl host, HostIdentity identity, String agentVersion) {
+    public static Runnable bindIdentify(HostImpl host, HostIdentity identity, String agentVersion) {
         Object service;
         try {
             // A method handle for exactly this constructor: Class.getDeclaredConstructor would resolve every
@@ -83,6 +88,16 @@ public final class BenchAccess {
         }
         bindHandler(host, (StreamHandler) service, true, "/ipfs/id/1.0.0", "/ipfs/id/push/1.0.0");
         bindConnectionListener(host, (ConnectionListener) service);
+        Object identify = service;
+        return () -> {
+            try {
+                MethodHandles.privateLookupIn(identify.getClass(), MethodHandles.lookup())
+                        .findVirtual(identify.getClass(), "deactivate", MethodType.methodType(void.class))
+                        .invoke(identify);
+            } catch (Throwable e) {
+                throw new IllegalStateException("cannot deactivate IdentifyService: " + e, e);
+            }
+        };
     }
 
     /** An instance of a DS component property type: method defaults, overridden by method name. */

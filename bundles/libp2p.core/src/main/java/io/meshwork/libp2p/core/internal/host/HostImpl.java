@@ -13,6 +13,7 @@ import io.meshwork.libp2p.api.host.StreamHandler;
 import io.meshwork.libp2p.api.io.Duplex;
 import io.meshwork.libp2p.api.multiaddr.Multiaddr;
 import io.meshwork.libp2p.api.peer.PeerId;
+import io.meshwork.libp2p.api.routing.PeerRouting;
 import io.meshwork.libp2p.api.spi.RawConnection;
 import io.meshwork.libp2p.api.spi.SecureChannel;
 import io.meshwork.libp2p.api.spi.StreamMuxer;
@@ -82,6 +83,10 @@ public final class HostImpl implements Host {
     private final Map<ServiceReference<Transport>, Map.Entry<Transport, LazyService<Transport>>> lazyTransports =
             new ConcurrentHashMap<>();
     private final Object transportLock = new Object();
+    /** Peer routing (the DHT), bound lazily: the DHT references this host (see LazyService). */
+    private final Map<Object, java.util.function.Supplier<PeerRouting>> routers = new ConcurrentHashMap<>();
+    private final Map<ServiceReference<PeerRouting>, LazyService<PeerRouting>> lazyRouters =
+            new ConcurrentHashMap<>();
     private final Map<Transport, List<Transport.Listener>> listening = new ConcurrentHashMap<>();
     private final Map<String, ConnectionImpl> connections = new ConcurrentHashMap<>();
     private final Map<PeerId, CompletableFuture<Connection>> dialing = new ConcurrentHashMap<>();
@@ -264,6 +269,35 @@ public final class HostImpl implements Host {
             unbindConnectionListener(bound.getKey());
             bound.getValue().release();
         }
+    }
+
+    /*
+     * PeerRouting (the DHT) finds addresses for peers the peer store does not know. It references this host, so it
+     * is bound like the whiteboard services: its service object is fetched on the first dial that needs it.
+     */
+    @Reference(service = PeerRouting.class, cardinality = ReferenceCardinality.MULTIPLE,
+            policy = ReferencePolicy.DYNAMIC)
+    void bindPeerRoutingService(ComponentServiceObjects<PeerRouting> objects) {
+        LazyService<PeerRouting> lazy = new LazyService<>(objects);
+        lazyRouters.put(objects.getServiceReference(), lazy);
+        routers.put(objects.getServiceReference(), lazy::get);
+    }
+
+    void unbindPeerRoutingService(ComponentServiceObjects<PeerRouting> objects) {
+        routers.remove(objects.getServiceReference());
+        LazyService<PeerRouting> lazy = lazyRouters.remove(objects.getServiceReference());
+        if (lazy != null) {
+            lazy.release();
+        }
+    }
+
+    /** Binds a peer routing object directly (tests outside OSGi). */
+    void bindPeerRouting(PeerRouting routing) {
+        routers.put(routing, () -> routing);
+    }
+
+    void unbindPeerRouting(PeerRouting routing) {
+        routers.remove(routing);
     }
 
     void bindHandler(StreamHandler handler, Map<String, Object> props) {
@@ -580,10 +614,34 @@ public final class HostImpl implements Host {
         }
         List<Multiaddr> addresses = peerStore.addresses(peer);
         if (addresses.isEmpty()) {
-            return CompletableFuture.failedFuture(new DialException("no known address for " + peer));
+            java.util.Iterator<java.util.function.Supplier<PeerRouting>> it = routers.values().iterator();
+            if (!it.hasNext()) {
+                return CompletableFuture.failedFuture(new DialException("no known address for " + peer));
+            }
+            java.util.function.Supplier<PeerRouting> router = it.next();
+            return dedup(peer, () -> {
+                CompletionStage<List<Multiaddr>> found;
+                try {
+                    found = router.get().findPeer(peer);
+                } catch (RuntimeException e) {
+                    return CompletableFuture.failedFuture(new DialException("no known address for " + peer
+                            + ", and peer routing is unavailable: " + e.getMessage()));
+                }
+                return found.handle((addrs, e) -> {
+                    if (e != null || addrs == null || addrs.isEmpty()) {
+                        return CompletableFuture.<Connection>failedFuture(new DialException("no known address for "
+                                + peer + "; peer routing found none" + (e == null ? "" : ": " + unwrap(e).getMessage())));
+                    }
+                    peerStore.addAddresses(peer, addrs, ROUTED_ADDRESS_TTL);
+                    return happyEyeballs(peer, addrs);
+                }).thenCompose(c -> c);
+            });
         }
         return dedup(peer, () -> happyEyeballs(peer, addresses));
     }
+
+    /** How long addresses found by peer routing are kept in the peer store. */
+    static final Duration ROUTED_ADDRESS_TTL = Duration.ofMinutes(30);
 
     /** An open connection to {@code peer}, a direct one if there is one. */
     private Optional<Connection> existing(PeerId peer) {

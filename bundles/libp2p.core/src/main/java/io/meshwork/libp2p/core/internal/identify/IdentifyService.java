@@ -51,7 +51,10 @@ public final class IdentifyService implements StreamHandler, ConnectionListener 
     private final HostIdentity identity;
     private final String agentVersion;
     private final AtomicLong recordSeq = new AtomicLong(System.currentTimeMillis());
-    /** What the last push (or the first identify) told peers; a push goes out when this changes. */
+    /**
+     * What the last push (or the first identify) told peers: the protocols and the listen addresses (as
+     * {@code addr:<multiaddr>} entries); a push goes out when this changes.
+     */
     private final java.util.concurrent.atomic.AtomicReference<java.util.Set<String>> announced =
             new java.util.concurrent.atomic.AtomicReference<>(java.util.Set.of());
     private final java.util.concurrent.ScheduledExecutorService pushTimer;
@@ -72,6 +75,19 @@ public final class IdentifyService implements StreamHandler, ConnectionListener 
             t.setDaemon(true);
             return t;
         });
+        // listen addresses change without a whiteboard event (a relay reservation adds a /p2p-circuit address)
+        pushTimer.scheduleWithFixedDelay(this::pushIfChanged, ADDRESS_CHECK_MS, ADDRESS_CHECK_MS,
+                java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
+    /** How often the listen addresses are compared with what peers were told. */
+    static final long ADDRESS_CHECK_MS = 2000;
+
+    /** The protocols and listen addresses peers should know, as one set. */
+    private java.util.Set<String> announcement() {
+        java.util.Set<String> out = new java.util.HashSet<>(host.protocols());
+        host.listenAddresses().forEach(a -> out.add("addr:" + a));
+        return java.util.Set.copyOf(out);
     }
 
     @org.osgi.service.component.annotations.Deactivate
@@ -105,9 +121,12 @@ public final class IdentifyService implements StreamHandler, ConnectionListener 
                 java.util.concurrent.TimeUnit.MILLISECONDS);
     }
 
-    /** Sends an identify push to every connected peer if the protocols changed since the last announcement. */
+    /**
+     * Sends an identify push to every connected peer if the protocols or listen addresses changed since the last
+     * announcement.
+     */
     void pushIfChanged() {
-        java.util.Set<String> now = java.util.Set.copyOf(host.protocols());
+        java.util.Set<String> now = announcement();
         java.util.Set<String> before = announced.getAndSet(now);
         if (now.equals(before) || before.isEmpty()) {
             return; // nothing new, or nothing announced yet (identify on connect tells peers)
@@ -123,7 +142,7 @@ public final class IdentifyService implements StreamHandler, ConnectionListener 
                 stream.setReader(new VarintFrames.Reader(0, m -> stream.reset()));
             });
         }
-        LOG.debug("Identify push to {} peer(s): protocols now {}", host.connections().size(), now);
+        LOG.debug("Identify push to {} peer(s): protocols and addresses now {}", host.connections().size(), now);
     }
 
     // ------------------------------------------------------------------ responding
@@ -141,7 +160,7 @@ public final class IdentifyService implements StreamHandler, ConnectionListener 
     }
 
     IdentifyMessage describeSelf(Connection connection) {
-        announced.compareAndSet(java.util.Set.of(), java.util.Set.copyOf(host.protocols()));
+        announced.compareAndSet(java.util.Set.of(), announcement());
         List<Multiaddr> addrs = host.listenAddresses();
         byte[] record = new PeerRecord(identity.peerId(), recordSeq.incrementAndGet(), addrs)
                 .seal(identity.publicKey(), identity::sign).marshal();
