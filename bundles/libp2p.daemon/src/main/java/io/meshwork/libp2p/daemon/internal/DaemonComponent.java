@@ -1,0 +1,91 @@
+package io.meshwork.libp2p.daemon.internal;
+
+import io.meshwork.libp2p.api.host.Host;
+import io.meshwork.libp2p.api.host.StreamHandler;
+import io.meshwork.libp2p.api.multiaddr.Multiaddr;
+import io.meshwork.libp2p.api.pubsub.PubSub;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.Hashtable;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceRegistration;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.metatype.annotations.Designate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Serves the libp2p daemon control protocol when configured (PID {@value #PID}; no configuration, no socket).
+ * Prints {@code Control socket: <multiaddr>} on standard output once listening, as go-p2pd does, so tools that
+ * spawn daemons know when and where to connect. Stream handlers registered by clients become whiteboard
+ * {@link StreamHandler} services (also on limited, i.e. relayed, connections). The host reference's target can be
+ * set in the configuration ({@code host.target}), so the daemon starts only with the host configured for it.
+ * Deactivation closes the socket, every control connection, spliced stream and subscription, and unregisters the
+ * handlers.
+ */
+@Component(service = DaemonComponent.class, immediate = true, configurationPid = DaemonComponent.PID,
+        configurationPolicy = ConfigurationPolicy.REQUIRE)
+@Designate(ocd = DaemonConfig.class)
+public final class DaemonComponent {
+
+    public static final String PID = "io.meshwork.libp2p.daemon";
+    private static final Logger LOG = LoggerFactory.getLogger(DaemonComponent.class);
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile @Nullable PubSub pubsub;
+
+    private final ControlServer server;
+
+    @Activate
+    public DaemonComponent(BundleContext context, @Reference(name = "host") Host host, DaemonConfig config)
+            throws IOException {
+        Multiaddr listen;
+        try {
+            listen = Multiaddr.parse(config.listen());
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("invalid control socket address '" + config.listen() + "' in "
+                    + PID + ": " + e.getMessage(), e);
+        }
+        InetSocketAddress bind = listen.toInetSocketAddress().filter(a -> listen.components().size() == 2)
+                .orElseThrow(() -> new IllegalArgumentException("control socket " + listen + " in " + PID
+                        + " must be /ip4|ip6/<address>/tcp/<port> (unix sockets are not supported)"));
+        HandlerRegistrar registrar = (protocols, handler) -> {
+            Hashtable<String, Object> props = new Hashtable<>();
+            props.put(StreamHandler.PROTOCOL, protocols.toArray(new String[0]));
+            props.put(StreamHandler.ALLOW_LIMITED, Boolean.TRUE);
+            ServiceRegistration<StreamHandler> reg = context.registerService(StreamHandler.class, handler, props);
+            return () -> {
+                try {
+                    reg.unregister();
+                } catch (IllegalStateException alreadyGone) {
+                    // the bundle is stopping
+                }
+            };
+        };
+        this.server = new ControlServer(host, () -> pubsub, new DhtRequests(), registrar,
+                ControlServer.Settings.of(config), bind);
+        LOG.info("libp2p daemon control socket on {} for {}", server.multiaddr(), host.peerId());
+        System.out.println("Control socket: " + server.multiaddr());
+        System.out.println("Peer ID: " + host.peerId());
+        System.out.println("Peer Addrs:");
+        List<Multiaddr> addrs = host.listenAddresses();
+        addrs.forEach(a -> System.out.println(a));
+        System.out.flush();
+    }
+
+    @Deactivate
+    void deactivate() {
+        server.close();
+        LOG.info("libp2p daemon control socket closed");
+    }
+}
