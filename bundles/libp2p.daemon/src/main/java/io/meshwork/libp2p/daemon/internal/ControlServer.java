@@ -113,6 +113,26 @@ final class ControlServer implements AutoCloseable {
         return Multiaddr.fromInetSocketAddress(address, Protocol.TCP);
     }
 
+    /**
+     * Runs {@code announce} on the timer thread as soon as {@code ready} holds (checked every 20 ms), or after
+     * {@code maxWaitMs} regardless.
+     */
+    void announceWhen(java.util.function.BooleanSupplier ready, long maxWaitMs, Runnable announce) {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(maxWaitMs);
+        Runnable[] check = new Runnable[1];
+        check[0] = () -> {
+            if (closed) {
+                return;
+            }
+            if (ready.getAsBoolean() || System.nanoTime() >= deadline) {
+                announce.run();
+            } else {
+                timer.schedule(check[0], 20, TimeUnit.MILLISECONDS);
+            }
+        };
+        timer.execute(check[0]);
+    }
+
     int openConnections() {
         return open.size();
     }

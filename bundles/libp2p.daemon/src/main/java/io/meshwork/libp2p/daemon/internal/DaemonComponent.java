@@ -75,11 +75,19 @@ public final class DaemonComponent {
         this.server = new ControlServer(host, () -> pubsub, new DhtRequests(), registrar,
                 ControlServer.Settings.of(config), bind);
         LOG.info("libp2p daemon control socket on {} for {}", server.multiaddr(), host.peerId());
-        System.out.println("Control socket: " + server.multiaddr());
-        System.out.println("Peer ID: " + host.peerId());
-        System.out.println("Peer Addrs:");
+        server.announceWhen(() -> !config.await_listen_addresses() || host.listenAddresses().stream()
+                .anyMatch(a -> a.toInetSocketAddress().isPresent()), 10_000, () -> announce(host));
+    }
+
+    /** What go-p2pd prints when ready; tools wait for the first line. */
+    private void announce(Host host) {
+        StringBuilder text = new StringBuilder();
+        text.append("Control socket: ").append(server.multiaddr()).append(System.lineSeparator());
+        text.append("Peer ID: ").append(host.peerId()).append(System.lineSeparator());
+        text.append("Peer Addrs:").append(System.lineSeparator());
         List<Multiaddr> addrs = host.listenAddresses();
-        addrs.forEach(a -> System.out.println(a));
+        addrs.forEach(a -> text.append(a).append(System.lineSeparator()));
+        System.out.print(text);
         System.out.flush();
     }
 

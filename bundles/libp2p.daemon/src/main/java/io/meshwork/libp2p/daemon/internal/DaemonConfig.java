@@ -12,6 +12,11 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
             + " /ip4/127.0.0.1/tcp/0 (port 0 picks a free port). Unix sockets are not supported.")
     String listen() default "/ip4/127.0.0.1/tcp/0";
 
+    @AttributeDefinition(name = "Wait for listen addresses", description = "Announce the control socket on"
+            + " standard output only once the host listens on a transport address (at most 10 s), so that a client"
+            + " that connects at once sees the node's addresses in IDENTIFY.")
+    boolean await_listen_addresses() default false;
+
     @AttributeDefinition(name = "Max control connections", description = "Open at once, including those turned"
             + " into streams and pubsub subscriptions; more are closed at once.")
     int max_connections() default 256;
