@@ -80,6 +80,8 @@ final class ControlServer implements AutoCloseable {
     private final Map<String, HandlerRegistrar.Registration> handlers = new LinkedHashMap<>(); // guarded by this
     private final Set<Subscription> subscriptions = ConcurrentHashMap.newKeySet();
     private final AtomicLong droppedMessages = new AtomicLong();
+    private final AtomicLong errors = new AtomicLong();
+    private final Map<String, AtomicLong> requests = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
     ControlServer(Host host, Supplier<@Nullable PubSub> pubsub, DhtRequests dht, HandlerRegistrar registrar,
@@ -143,6 +145,22 @@ final class ControlServer implements AutoCloseable {
 
     long droppedMessages() {
         return droppedMessages.get();
+    }
+
+    /** ERROR responses sent. */
+    long errors() {
+        return errors.get();
+    }
+
+    /** Requests received, by type name ("UNKNOWN" and "MALFORMED" included); a snapshot. */
+    Map<String, Long> requests() {
+        Map<String, Long> out = new java.util.TreeMap<>();
+        requests.forEach((k, v) -> out.put(k, v.get()));
+        return out;
+    }
+
+    private void count(String type) {
+        requests.computeIfAbsent(type, k -> new AtomicLong()).incrementAndGet();
     }
 
     @Override
@@ -292,11 +310,13 @@ final class ControlServer implements AutoCloseable {
             try {
                 request = DaemonCodec.decodeRequest(body);
             } catch (MalformedDataException e) {
+                count("MALFORMED");
                 respondAndClose(ControlResponse.error("malformed request: " + e.getMessage()));
                 return;
             }
             ControlRequest.Type type = request.knownType();
             LOG.debug("Control request {}", type == null ? request.type() : type);
+            count(type == null ? "UNKNOWN" : type.name());
             if (type == null) {
                 respondAndClose(ControlResponse.error("unknown request type " + request.type()));
                 return;
@@ -333,6 +353,9 @@ final class ControlServer implements AutoCloseable {
         }
 
         private void respondAndClose(ControlResponse response) {
+            if (!response.ok()) {
+                errors.incrementAndGet();
+            }
             writer.write(VarintFrames.frame(DaemonCodec.encode(response))).whenComplete((v, e) -> close());
         }
 
@@ -443,12 +466,33 @@ final class ControlServer implements AutoCloseable {
         return out;
     }
 
-    /** Closes every connection to {@code peer}; answers once they are all closed. */
+    /**
+     * Closes every connection to {@code peer}; answers once they are all closed and gone from the host's list
+     * (the host drops a connection right after its close completes, so a LIST_PEERS that follows never sees it).
+     */
     private CompletionStage<ControlResponse> disconnect(PeerId peer) {
         List<Connection> conns = host.connections(peer);
-        return host.disconnect(peer).thenCompose(v -> CompletableFuture.allOf(conns.stream()
+        CompletableFuture<ControlResponse> answer = new CompletableFuture<>();
+        host.disconnect(peer).thenCompose(v -> CompletableFuture.allOf(conns.stream()
                 .map(c -> c.closeFuture().toCompletableFuture()).toArray(CompletableFuture[]::new)))
-                .thenApply(v -> ControlResponse.okEmpty());
+                .whenComplete((v, e) -> {
+                    if (e != null) {
+                        answer.completeExceptionally(e);
+                    } else {
+                        awaitGone(peer, conns, 200, answer);
+                    }
+                });
+        return answer;
+    }
+
+    private void awaitGone(PeerId peer, List<Connection> closed, int triesLeft,
+                           CompletableFuture<ControlResponse> answer) {
+        boolean gone = host.connections(peer).stream().noneMatch(closed::contains);
+        if (gone || triesLeft <= 0 || this.closed) {
+            answer.complete(ControlResponse.okEmpty());
+        } else {
+            timer.schedule(() -> awaitGone(peer, closed, triesLeft - 1, answer), 5, TimeUnit.MILLISECONDS);
+        }
     }
 
     /** Connects through the given addresses one after the other, or through the peer store if none are given. */

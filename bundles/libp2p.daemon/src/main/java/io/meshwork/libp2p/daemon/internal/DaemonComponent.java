@@ -2,6 +2,8 @@ package io.meshwork.libp2p.daemon.internal;
 
 import io.meshwork.libp2p.api.host.Host;
 import io.meshwork.libp2p.api.host.StreamHandler;
+import io.meshwork.libp2p.api.metrics.MetricsSource;
+import io.meshwork.libp2p.api.metrics.MetricsWriter;
 import io.meshwork.libp2p.api.multiaddr.Multiaddr;
 import io.meshwork.libp2p.api.pubsub.PubSub;
 import java.io.IOException;
@@ -25,6 +27,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Serves the libp2p daemon control protocol when configured (PID {@value #PID}; no configuration, no socket).
+ * Also a {@link MetricsSource} (requests by type, errors, open connections, handlers, dropped pubsub messages).
  * Prints {@code Control socket: <multiaddr>} on standard output once listening, as go-p2pd does, so tools that
  * spawn daemons know when and where to connect. Stream handlers registered by clients become whiteboard
  * {@link StreamHandler} services (also on limited, i.e. relayed, connections). The host reference's target can be
@@ -32,10 +35,10 @@ import org.slf4j.LoggerFactory;
  * Deactivation closes the socket, every control connection, spliced stream and subscription, and unregisters the
  * handlers.
  */
-@Component(service = DaemonComponent.class, immediate = true, configurationPid = DaemonComponent.PID,
+@Component(service = MetricsSource.class, immediate = true, configurationPid = DaemonComponent.PID,
         configurationPolicy = ConfigurationPolicy.REQUIRE)
 @Designate(ocd = DaemonConfig.class)
-public final class DaemonComponent {
+public final class DaemonComponent implements MetricsSource {
 
     public static final String PID = "io.meshwork.libp2p.daemon";
     private static final Logger LOG = LoggerFactory.getLogger(DaemonComponent.class);
@@ -89,6 +92,20 @@ public final class DaemonComponent {
         addrs.forEach(a -> text.append(a).append(System.lineSeparator()));
         System.out.print(text);
         System.out.flush();
+    }
+
+    /** Open control connections, registered handlers, requests by type, errors and dropped pubsub messages. */
+    @Override
+    public void collect(MetricsWriter out) {
+        out.gauge("meshwork_daemon_connections", "Open p2pd control connections (incl. streams, subscriptions)",
+                server.openConnections());
+        out.gauge("meshwork_daemon_stream_handlers", "Protocols registered through STREAM_HANDLER",
+                server.registeredHandlers());
+        server.requests().forEach((type, n) -> out.counter("meshwork_daemon_requests_total",
+                "p2pd control requests by type", n, "type", type));
+        out.counter("meshwork_daemon_errors_total", "p2pd ERROR responses", server.errors());
+        out.counter("meshwork_daemon_pubsub_dropped_total", "Pubsub messages dropped for slow subscribers",
+                server.droppedMessages());
     }
 
     @Deactivate

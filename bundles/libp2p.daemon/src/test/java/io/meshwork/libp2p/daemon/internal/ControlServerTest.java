@@ -169,6 +169,11 @@ class ControlServerTest {
         assertTrue(call(daemonA, ControlRequest.streamHandler(at, List.of("/5"))).error()
                 .startsWith("too many stream handlers"));
         assertEquals(4, daemonA.registeredHandlers());
+        // the metrics' counters
+        assertEquals(1L, daemonA.requests().get("DHT"));
+        assertEquals(1L, daemonA.requests().get("MALFORMED"));
+        assertEquals(3L, daemonA.requests().get("STREAM_HANDLER"));
+        assertEquals(8L, daemonA.errors());
         daemonA.close();
         assertEquals(0, daemonA.registeredHandlers());
         assertTrue(a.host.protocols().stream().noneMatch(p -> p.equals("/1")));
