@@ -6,6 +6,7 @@ import io.meshwork.libp2p.api.metrics.MetricsSource;
 import io.meshwork.libp2p.api.metrics.MetricsWriter;
 import io.meshwork.libp2p.api.multiaddr.Multiaddr;
 import io.meshwork.libp2p.api.pubsub.PubSub;
+import io.meshwork.libp2p.api.spi.Transport;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.Hashtable;
@@ -42,6 +43,7 @@ public final class DaemonComponent implements MetricsSource {
 
     public static final String PID = "io.meshwork.libp2p.daemon";
     private static final Logger LOG = LoggerFactory.getLogger(DaemonComponent.class);
+    private static final long ANNOUNCE_SETTLE_NANOS = 100_000_000L;
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
@@ -50,8 +52,9 @@ public final class DaemonComponent implements MetricsSource {
     private final ControlServer server;
 
     @Activate
-    public DaemonComponent(BundleContext context, @Reference(name = "host") Host host, DaemonConfig config)
-            throws IOException {
+    public DaemonComponent(BundleContext context, @Reference(name = "host") Host host,
+                           @Reference(name = "transport", target = "(" + Transport.PROTOCOL + "=tcp)")
+                           Transport tcp, DaemonConfig config) throws IOException {
         Multiaddr listen;
         try {
             listen = Multiaddr.parse(config.listen());
@@ -78,8 +81,12 @@ public final class DaemonComponent implements MetricsSource {
         this.server = new ControlServer(host, () -> pubsub, new DhtRequests(), registrar,
                 ControlServer.Settings.of(config), bind);
         LOG.info("libp2p daemon control socket on {} for {}", server.multiaddr(), host.peerId());
-        server.announceWhen(() -> !config.await_listen_addresses() || host.listenAddresses().stream()
-                .anyMatch(a -> a.toInetSocketAddress().isPresent()), 10_000, () -> announce(host));
+        // Ready when the host can dial TCP (the transport reference above; the host binds the same service in the
+        // same service event, so one more timer tick covers that) and, if asked, listens on a transport address.
+        long since = System.nanoTime();
+        server.announceWhen(() -> System.nanoTime() - since >= ANNOUNCE_SETTLE_NANOS
+                && (!config.await_listen_addresses() || host.listenAddresses().stream()
+                        .anyMatch(a -> a.toInetSocketAddress().isPresent())), 10_000, () -> announce(host));
     }
 
     /** What go-p2pd prints when ready; tools wait for the first line. */
