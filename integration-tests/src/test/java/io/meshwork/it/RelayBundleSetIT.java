@@ -111,6 +111,60 @@ public class RelayBundleSetIT {
         assertTrue("our components are registered with SCR, found " + ours, ours >= 4);
     }
 
+    /**
+     * The p2pd daemon is off until configured; configured, it answers IDENTIFY on its control socket with the
+     * host's Peer ID; stopping its bundle closes the socket, starting it again reopens it.
+     */
+    @Test
+    public void daemonServesOnceConfiguredAndReleasesItsSocketWithItsBundle() throws Exception {
+        int port;
+        try (java.net.ServerSocket probe = new java.net.ServerSocket(0, 1,
+                java.net.InetAddress.getLoopbackAddress())) {
+            port = probe.getLocalPort();
+        }
+        assertFalse("no control socket without configuration", identifyAnswers(port, null));
+        ServiceReference<org.osgi.service.cm.ConfigurationAdmin> cmRef =
+                context.getServiceReference(org.osgi.service.cm.ConfigurationAdmin.class);
+        org.osgi.service.cm.Configuration config = context.getService(cmRef)
+                .getConfiguration("io.meshwork.libp2p.daemon", "?");
+        Hashtable<String, Object> props = new Hashtable<>();
+        props.put("listen", "/ip4/127.0.0.1/tcp/" + port);
+        config.update(props);
+        try {
+            PeerId self = context.getService(context.getServiceReference(Host.class)).peerId();
+            waitFor("the daemon answers IDENTIFY", () -> identifyAnswers(port, self));
+            Bundle daemon = installed("libp2p.daemon");
+            daemon.stop();
+            assertFalse("the control socket is closed with its bundle", identifyAnswers(port, null));
+            daemon.start();
+            waitFor("the daemon answers IDENTIFY again", () -> identifyAnswers(port, self));
+        } finally {
+            config.delete();
+        }
+        waitFor("the control socket closes when the configuration goes", () -> !identifyAnswers(port, null));
+    }
+
+    /** Sends IDENTIFY; true if the answer is OK and (when given) names {@code expected}. */
+    private static boolean identifyAnswers(int port, PeerId expected) {
+        try (java.net.Socket s = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), port)) {
+            s.setSoTimeout(5000);
+            s.getOutputStream().write(new byte[] {2, 0x08, 0x00}); // uvarint(2) || Request{type: IDENTIFY}
+            s.getOutputStream().flush();
+            byte[] answer = s.getInputStream().readAllBytes();
+            // uvarint(length) || Response{type (field 1) = OK (0), identify (field 4) {id (field 1), addrs}}
+            int start = answer.length > 0 && (answer[0] & 0x80) != 0 ? 2 : 1;
+            boolean ok = answer.length > start + 1 && answer[start] == 0x08 && answer[start + 1] == 0x00;
+            if (!ok || expected == null) {
+                return ok;
+            }
+            byte[] id = expected.bytes();
+            String text = java.util.HexFormat.of().formatHex(answer);
+            return text.contains(java.util.HexFormat.of().formatHex(id));
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     @Test
     public void identitySurvivesARestartOfItsBundle() throws Exception {
         PeerId before = identity().peerId();
@@ -299,7 +353,10 @@ public class RelayBundleSetIT {
         List<String> bad = new ArrayList<>();
         for (ComponentDescriptionDTO d : scr.getComponentDescriptionDTOs()) {
             for (ComponentConfigurationDTO c : scr.getComponentConfigurationDTOs(d)) {
-                if (c.state != ComponentConfigurationDTO.ACTIVE && c.state != ComponentConfigurationDTO.SATISFIED) {
+                boolean awaitsRequiredConfig = c.state == ComponentConfigurationDTO.UNSATISFIED_CONFIGURATION
+                        && "require".equals(d.configurationPolicy); // e.g. the p2pd daemon, off unless configured
+                if (c.state != ComponentConfigurationDTO.ACTIVE && c.state != ComponentConfigurationDTO.SATISFIED
+                        && !awaitsRequiredConfig) {
                     bad.add(d.name + " (state " + c.state + ")");
                 }
             }

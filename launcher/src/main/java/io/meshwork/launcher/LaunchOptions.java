@@ -10,7 +10,7 @@ import java.util.Map;
  * with a message meant for the user.
  */
 record LaunchOptions(Path dataDir, boolean headless, boolean interactive, boolean help, boolean version,
-                     Map<String, String> properties) {
+                     Map<String, String> properties, P2pdFlags p2pd, boolean dataGiven) {
 
     static final String USAGE = String.join(System.lineSeparator(),
             "Usage: java -jar meshwork-<runtime>.jar [options]",
@@ -18,6 +18,7 @@ record LaunchOptions(Path dataDir, boolean headless, boolean interactive, boolea
             "  --headless         run the node without a window (desktop runtime)",
             "  --no-shell         do not read commands from standard input (for services and scripts)",
             "  -Dname=value       set a framework property",
+            "  --p2pd [FLAGS]     run as a libp2p daemon (p2pd) with go-p2pd's flags; see --p2pd --help",
             "  --version          print the version and exit",
             "  --help             print this help and exit");
 
@@ -28,9 +29,24 @@ record LaunchOptions(Path dataDir, boolean headless, boolean interactive, boolea
         boolean help = false;
         boolean version = false;
         Map<String, String> props = new LinkedHashMap<>();
+        boolean p2pdMode = false;
+        boolean dataGiven = false;
+        java.util.List<String> p2pdFlags = new java.util.ArrayList<>();
         for (int i = 0; i < args.size(); i++) {
             String a = args.get(i);
-            if (a.equals("--data")) {
+            if (a.equals("--data") || a.startsWith("--data=")) {
+                dataGiven = true;
+            }
+            if (a.equals("--p2pd")) {
+                p2pdMode = true;
+            } else if (p2pdMode && a.startsWith("-") && !a.startsWith("--data") && !a.startsWith("-D")
+                    && !a.equals("--help") && !a.equals("-h") && !a.equals("--version") && !a.equals("--no-shell")) {
+                p2pdFlags.add(a);
+                // go's flag syntax allows "-name value" for flags that take a value
+                if (a.indexOf('=') < 0 && i + 1 < args.size() && !args.get(i + 1).startsWith("-")) {
+                    p2pdFlags.add(args.get(++i));
+                }
+            } else if (a.equals("--data")) {
                 if (i + 1 >= args.size()) {
                     throw new UsageException("--data needs a directory");
                 }
@@ -55,8 +71,12 @@ record LaunchOptions(Path dataDir, boolean headless, boolean interactive, boolea
         if (data.toString().isBlank()) {
             throw new UsageException("--data needs a directory");
         }
+        P2pdFlags p2pd = p2pdMode ? P2pdFlags.parse(p2pdFlags) : null;
+        if (p2pd != null) {
+            interactive = false; // a daemon reads no commands from stdin
+        }
         return new LaunchOptions(data.toAbsolutePath().normalize(), headless, interactive, help, version,
-                Map.copyOf(props));
+                Map.copyOf(props), p2pd, dataGiven);
     }
 
     /** A command-line mistake; the message is printed to the user together with the usage text. */

@@ -36,6 +36,9 @@ public final class Main {
     /** Exit code when the node cannot start (no display, data dir in use, broken jar). */
     static final int EXIT_CANNOT_START = 2;
 
+    /** A temporary data directory (p2pd mode without --data) to delete once the framework has stopped. */
+    private Path deleteAfterStop;
+
     private Main() {
     }
 
@@ -61,6 +64,9 @@ public final class Main {
         }
         if (opts.help()) {
             out.println(LaunchOptions.USAGE);
+            if (opts.p2pd() != null) {
+                out.println(P2pdFlags.USAGE);
+            }
             return 0;
         }
         if (opts.version()) {
@@ -73,11 +79,45 @@ public final class Main {
             err.println("  or run it under a display server, e.g.  xvfb-run ./meshwork " + info.name());
             return EXIT_CANNOT_START;
         }
+        Path temporaryData = null;
         try {
-            return new Main().launch(info, opts, err);
+            if (opts.p2pd() != null) {
+                if (!opts.dataGiven()) {
+                    temporaryData = Files.createTempDirectory("meshwork-p2pd-");
+                    opts = new LaunchOptions(temporaryData, opts.headless(), opts.interactive(), opts.help(),
+                            opts.version(), opts.properties(), opts.p2pd(), true);
+                }
+                Files.createDirectories(opts.dataDir());
+                opts.p2pd().apply(opts.dataDir());
+            }
+            Main main = new Main();
+            main.deleteAfterStop = temporaryData;
+            return main.launch(info, opts, err);
+        } catch (LaunchOptions.UsageException e) {
+            err.println("meshwork " + info.name() + " --p2pd: " + e.getMessage());
+            return EXIT_USAGE;
         } catch (IOException | UncheckedIOException e) {
             err.println("meshwork " + info.name() + ": " + e.getMessage());
             return EXIT_CANNOT_START;
+        } finally {
+            if (temporaryData != null) {
+                deleteTree(temporaryData);
+            }
+        }
+    }
+
+    /** Deletes a directory tree, best effort (a temporary p2pd data directory). */
+    static void deleteTree(Path dir) {
+        try (java.util.stream.Stream<Path> walk = Files.walk(dir)) {
+            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (IOException e) {
+                    // best effort
+                }
+            });
+        } catch (IOException e) {
+            // best effort
         }
     }
 
@@ -112,7 +152,7 @@ public final class Main {
                 return EXIT_CANNOT_START;
             }
             Logging.configure(data, info.name(), opts.properties().getOrDefault("meshwork.log.level",
-                    System.getProperty("meshwork.log.level", "INFO")));
+                    System.getProperty("meshwork.log.level", opts.p2pd() != null ? "WARN" : "INFO")));
             try {
                 return boot(info, opts);
             } finally {
@@ -184,7 +224,12 @@ public final class Main {
             stopQuietly(felix, log);
             return EXIT_CANNOT_START;
         }
-        Thread hook = new Thread(() -> stopQuietly(felix, log), "meshwork-shutdown");
+        Thread hook = new Thread(() -> {
+            stopQuietly(felix, log);
+            if (deleteAfterStop != null) {
+                deleteTree(deleteAfterStop);
+            }
+        }, "meshwork-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
             FrameworkEvent event = felix.waitForStop(0);

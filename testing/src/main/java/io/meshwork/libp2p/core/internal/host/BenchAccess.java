@@ -56,6 +56,11 @@ public final class BenchAccess {
         host.bindHandler(handler, props);
     }
 
+    /** Removes a handler bound with {@link #bindHandler}, as the whiteboard would when its service goes away. */
+    public static void unbindHandler(HostImpl host, StreamHandler handler) {
+        host.unbindHandler(handler);
+    }
+
     public static void bindConnectionListener(HostImpl host, ConnectionListener listener) {
         host.bindConnectionListener(listener);
     }

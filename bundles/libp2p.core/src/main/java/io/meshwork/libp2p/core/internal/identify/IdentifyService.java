@@ -162,7 +162,9 @@ public final class IdentifyService implements StreamHandler, ConnectionListener 
     IdentifyMessage describeSelf(Connection connection) {
         announced.compareAndSet(java.util.Set.of(), announcement());
         List<Multiaddr> addrs = host.listenAddresses();
-        byte[] record = new PeerRecord(identity.peerId(), recordSeq.incrementAndGet(), addrs)
+        // No addresses, no record: a signed record without addresses makes js-libp2p replace the addresses it
+        // knows for us (e.g. the relayed address it just dialed us on) with nothing.
+        byte[] record = addrs.isEmpty() ? null : new PeerRecord(identity.peerId(), recordSeq.incrementAndGet(), addrs)
                 .seal(identity.publicKey(), identity::sign).marshal();
         return new IdentifyMessage(PROTOCOL_VERSION, agentVersion, identity.publicKey(), addrs,
                 connection.remoteAddress(), List.copyOf(host.protocols()), record);
