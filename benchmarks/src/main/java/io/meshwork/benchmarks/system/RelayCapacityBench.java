@@ -88,6 +88,7 @@ import org.jspecify.annotations.Nullable;
  * java -cp benchmarks/target/benchmarks.jar io.meshwork.benchmarks.system.RelayCapacityBench \
  *     --relay-jar relay-runtime/target/meshwork-relay.jar [--targets java,js] [--counts 1000,10000] [--xmx 512m]
  *     [--parallel 32] [--circuits 1000] [--circuit-bytes 1048576] [--circuit-parallel 32]
+ *     [--circuit-rate bytes/s per circuit (default 0: as fast as each circuit goes)]
  *     [--interop-dir integration-tests/interop-js] [--js-heap-mib 512]
  *     [--hold seconds]   (keeps the relay and the clients up after the last step, e.g. for jmap -histo)
  * </pre>
@@ -118,6 +119,8 @@ public final class RelayCapacityBench {
 
         boolean alive();
 
+        long pid();
+
         Sample sample() throws Exception;
 
         @Override
@@ -136,6 +139,7 @@ public final class RelayCapacityBench {
         int circuits = Integer.parseInt(opt.getOrDefault("circuits", "0"));
         long circuitBytes = Long.parseLong(opt.getOrDefault("circuit-bytes", "1048576"));
         int circuitParallel = Integer.parseInt(opt.getOrDefault("circuit-parallel", "32"));
+        long circuitRate = Long.parseLong(opt.getOrDefault("circuit-rate", "0")); // bytes/s per circuit, 0 = flat out
         int holdSeconds = Integer.parseInt(opt.getOrDefault("hold", "0"));
         List<String> targets = List.of(opt.getOrDefault("targets", "java").split(","));
 
@@ -147,7 +151,9 @@ public final class RelayCapacityBench {
         report.append("Started ").append(Instant.now()).append("; load average ").append(loadAverage())
                 .append("; RESERVEs ").append(parallel).append(" at a time; ").append(circuits)
                 .append(" circuits, CONNECTs ").append(circuitParallel).append(" at a time, ").append(circuitBytes)
-                .append(" bytes each way per circuit.\n\n");
+                .append(" bytes each way per circuit, ")
+                .append(circuitRate > 0 ? "paced at " + circuitRate + " B/s per circuit" : "as fast as it goes")
+                .append(".\n\n");
         List<String> summary = new ArrayList<>();
         for (String t : targets) {
             Target target = switch (t.trim()) {
@@ -158,8 +164,8 @@ public final class RelayCapacityBench {
                 default -> throw new IllegalArgumentException("unknown target " + t + " (java, js)");
             };
             try {
-                run(target, counts, parallel, circuits, circuitBytes, circuitParallel, holdSeconds, report,
-                        summary);
+                run(target, counts, parallel, circuits, circuitBytes, circuitParallel, circuitRate, holdSeconds,
+                        report, summary);
             } finally {
                 target.close();
             }
@@ -184,12 +190,16 @@ public final class RelayCapacityBench {
     }
 
     private static void run(Target target, List<Integer> counts, int parallel, int circuits, long circuitBytes,
-                            int circuitParallel, int holdSeconds, StringBuilder report, List<String> summary)
+                            int circuitParallel, long circuitRate, int holdSeconds, StringBuilder report,
+                            List<String> summary)
             throws Exception {
-        log(target.name() + " relay at " + target.address());
+        log(target.name() + " relay at " + target.address() + ", pid " + target.pid());
         TcpTransport tcp = new TcpTransport(BenchAccess.config(TcpConfig.class, Map.of("event_loop_threads", 2)));
         NoiseSecureChannel noise = new NoiseSecureChannel(BenchAccess.config(NoiseConfig.class, Map.of()));
-        YamuxMuxer yamux = new YamuxMuxer(BenchAccess.config(YamuxMuxerConfig.class, Map.of()));
+        // the load generator's own yamux pings wait 60 s (default 10 s): on a shared 2-core machine its 2 event
+        // loops fall behind under 2,000 connections, and its sessions must not give up on the relay for that
+        YamuxMuxer yamux = new YamuxMuxer(BenchAccess.config(YamuxMuxerConfig.class,
+                Map.of("ping_timeout_seconds", 60L)));
         ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
         StreamHandler echo = stream -> answerStop(stream, timer);
         List<HostImpl> hosts = new ArrayList<>();
@@ -272,7 +282,8 @@ public final class RelayCapacityBench {
             report.append('\n');
             String circuitSummary = " – | – | – | – | – ";
             if (circuits > 0 && target.alive()) {
-                circuitSummary = circuits(target, reserved, circuits, circuitBytes, circuitParallel, timer, report);
+                circuitSummary = circuits(target, reserved, circuits, circuitBytes, circuitParallel, circuitRate,
+                        timer, report);
             }
             summary.add(String.format(Locale.ROOT, "| %s | %d (%d) | %s / %s | %s | %s |%n", target.name(),
                     reserved.size(), failedTotal, last == null ? "–" : num(last.heapUsed() / MIB),
@@ -298,7 +309,7 @@ public final class RelayCapacityBench {
      * at once; appends a table to {@code report} and answers the side-by-side cells.
      */
     private static String circuits(Target target, List<Client> reserved, int n, long bytes, int parallel,
-                                   ScheduledExecutorService timer, StringBuilder report) throws Exception {
+                                   long rate, ScheduledExecutorService timer, StringBuilder report) throws Exception {
         List<Client> clients;
         synchronized (reserved) {
             clients = new ArrayList<>(reserved);
@@ -372,7 +383,7 @@ public final class RelayCapacityBench {
         sampler.start();
         for (Stream s : streams) {
             if (s != null) {
-                transfers.add(EchoClient.run(s, bytes, received).handle((v, e) -> {
+                transfers.add(EchoClient.run(s, bytes, rate, timer, received).handle((v, e) -> {
                     if (e != null && dataFailures.getAndIncrement() < 3) {
                         log("transfer failed: " + e);
                     }
@@ -478,24 +489,34 @@ public final class RelayCapacityBench {
         }
     }
 
-    /** The source's side: writes {@code total} bytes in 64 KiB chunks and reads them all back. */
+    /**
+     * The source's side: writes {@code total} bytes in chunks of up to 64 KiB (one write outstanding; with a
+     * {@code rate}, in 16 KiB chunks no faster than that many bytes per second) and reads them all back.
+     */
     private static final class EchoClient implements DuplexReader {
         private static final ByteBuffer PATTERN = pattern();
         private final Stream stream;
         private final long total;
+        private final long rate;
+        private final ScheduledExecutorService timer;
         private final AtomicLong receivedAll;
         private final CompletableFuture<Void> result = new CompletableFuture<>();
+        private final long started = System.nanoTime();
         private long sent;
         private long received;
 
-        private EchoClient(Stream stream, long total, AtomicLong receivedAll) {
+        private EchoClient(Stream stream, long total, long rate, ScheduledExecutorService timer,
+                           AtomicLong receivedAll) {
             this.stream = stream;
             this.total = total;
+            this.rate = rate;
+            this.timer = timer;
             this.receivedAll = receivedAll;
         }
 
-        static CompletableFuture<Void> run(Stream stream, long total, AtomicLong receivedAll) {
-            EchoClient c = new EchoClient(stream, total, receivedAll);
+        static CompletableFuture<Void> run(Stream stream, long total, long rate, ScheduledExecutorService timer,
+                                           AtomicLong receivedAll) {
+            EchoClient c = new EchoClient(stream, total, rate, timer, receivedAll);
             stream.executor().execute(() -> {
                 stream.setReader(c);
                 stream.resumeReading();
@@ -517,7 +538,15 @@ public final class RelayCapacityBench {
                 stream.closeWrite();
                 return;
             }
-            int n = (int) Math.min(CHUNK, total - sent);
+            if (rate > 0) {
+                long due = started + (long) (sent * 1e9 / rate);
+                long wait = due - System.nanoTime();
+                if (wait > 0) {
+                    timer.schedule(() -> stream.executor().execute(this::next), wait, TimeUnit.NANOSECONDS);
+                    return;
+                }
+            }
+            int n = (int) Math.min(rate > 0 ? 16 * 1024 : CHUNK, total - sent);
             ByteBuffer chunk = PATTERN.duplicate();
             chunk.limit(n);
             sent += n;
@@ -607,7 +636,8 @@ public final class RelayCapacityBench {
                 try (BufferedReader r = new BufferedReader(new InputStreamReader(relay.getInputStream(),
                         StandardCharsets.UTF_8))) {
                     for (String l; (l = r.readLine()) != null;) {
-                        if (l.contains("ERROR") || l.contains("Exception") || l.contains("OutOfMemory")) {
+                        if (l.contains("ERROR") || l.contains("Exception") || l.contains("OutOfMemory")
+                                || l.contains("Relay defaults")) {
                             System.err.println("[relay] " + l);
                         }
                         lines.add(l);
@@ -658,6 +688,11 @@ public final class RelayCapacityBench {
         @Override
         public boolean alive() {
             return process.isAlive();
+        }
+
+        @Override
+        public long pid() {
+            return process.pid();
         }
 
         @Override
@@ -738,6 +773,11 @@ public final class RelayCapacityBench {
         @Override
         public boolean alive() {
             return ProcessHandle.of(node.pid()).map(ProcessHandle::isAlive).orElse(false);
+        }
+
+        @Override
+        public long pid() {
+            return node.pid();
         }
 
         @Override
