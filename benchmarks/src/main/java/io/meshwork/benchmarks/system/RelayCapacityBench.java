@@ -314,6 +314,15 @@ public final class RelayCapacityBench {
         synchronized (reserved) {
             clients = new ArrayList<>(reserved);
         }
+        int reservedCount = clients.size();
+        clients.removeIf(c -> !c.connection().isOpen()); // the relay may have closed some since
+        if (clients.size() < reservedCount) {
+            log((reservedCount - clients.size()) + " of " + reservedCount + " reserved clients lost their connection"
+                    + " to the relay before the circuits");
+            report.append(String.format(Locale.ROOT, "%d of %d reserved clients' connections to the relay were"
+                    + " closed (by the relay) before the circuits; pairs are taken from the open ones.%n%n",
+                    reservedCount - clients.size(), reservedCount));
+        }
         if (clients.size() < 2 * n) {
             log("only " + clients.size() + " reserved clients: " + clients.size() / 2 + " circuits");
             n = clients.size() / 2;
