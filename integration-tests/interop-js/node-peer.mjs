@@ -25,7 +25,8 @@
 // With --relay-server it is also a Circuit Relay v2 hop server (@libp2p/circuit-relay-v2, reservation cap raised for
 // tests; command reservations); with --relay-client it has the circuit relay transport, listens on /p2p-circuit, serves
 // the test protocols (and ping) on limited (relayed) connections too and opens its streams with
-// runOnLimitedConnection: commands reserve, dialCircuit (see README.md, "Circuit Relay v2").
+// runOnLimitedConnection: commands reserve, dialCircuit (see README.md, "Circuit Relay v2"). With --identify-push it
+// also handles identify push (peers telling it their new addresses or protocols).
 // It refuses any non-loopback address.
 
 import { createHash, randomBytes } from 'node:crypto'
@@ -34,7 +35,7 @@ import { createLibp2p } from 'libp2p'
 import { tcp } from '@libp2p/tcp'
 import { noise } from '@libp2p/noise'
 import { yamux } from '@libp2p/yamux'
-import { identify } from '@libp2p/identify'
+import { identify, identifyPush } from '@libp2p/identify'
 import { ping } from '@libp2p/ping'
 import { gossipsub } from '@libp2p/gossipsub'
 import { floodsub } from '@libp2p/floodsub'
@@ -90,6 +91,8 @@ if (!['none', 'gossipsub', 'floodsub'].includes(pubsubKind)) {
 }
 const relayServer = process.argv.includes('--relay-server')
 const relayClient = process.argv.includes('--relay-client')
+/** With --identify-push it also serves /ipfs/id/push/1.0.0 (a separate service in js-libp2p). */
+const withIdentifyPush = process.argv.includes('--identify-push')
 /** Stream options of the test protocols: relay clients also run them on limited (relayed) connections. */
 const limitedOptions = relayClient ? { runOnLimitedConnection: true } : {}
 
@@ -598,6 +601,7 @@ const node = await createLibp2p({
   streamMuxers: [yamux()],
   services: {
     identify: identify(),
+    ...(withIdentifyPush ? { identifyPush: identifyPush() } : {}),
     ping: ping({ runOnLimitedConnection: true }),
     ...pubsubService(),
     ...relayServices()

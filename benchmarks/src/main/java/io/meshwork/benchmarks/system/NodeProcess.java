@@ -70,8 +70,15 @@ public final class NodeProcess implements AutoCloseable {
      */
     public static NodeProcess start(Path dir, String script, Duration timeout, String... extraArgs)
             throws IOException {
-        List<String> command = new ArrayList<>(List.of("node", "--import", "./polyfill.mjs", script,
-                "--listen", "/ip4/127.0.0.1/tcp/0"));
+        return start(dir, List.of(), script, timeout, extraArgs);
+    }
+
+    /** As {@link #start(Path, String, Duration, String...)}, with {@code nodeFlags} (e.g. a heap limit) for node. */
+    public static NodeProcess start(Path dir, List<String> nodeFlags, String script, Duration timeout,
+                                    String... extraArgs) throws IOException {
+        List<String> command = new ArrayList<>(List.of("node"));
+        command.addAll(nodeFlags);
+        command.addAll(List.of("--import", "./polyfill.mjs", script, "--listen", "/ip4/127.0.0.1/tcp/0"));
         command.addAll(List.of(extraArgs));
         ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile());
         NodeProcess peer = new NodeProcess(pb.start());

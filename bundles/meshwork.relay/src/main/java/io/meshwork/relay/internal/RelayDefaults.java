@@ -19,9 +19,10 @@ import org.slf4j.LoggerFactory;
  * The relay's defaults for components whose general defaults suit a desktop node: the libp2p host listens on the
  * well-known port 4001 (IPv4 and IPv6) instead of an ephemeral port, the circuit relay hop server is on, so is the
  * AutoNAT server (dial-backs for peers that want to learn their reachability), so is the metrics endpoint (loopback
- * port 9464), and the DHT runs in server mode (the relay is the nodes' bootstrap node). Each default applies only
- * when the operator has not configured that
- * component (a {@code <data>/conf/<pid>.cfg} always wins).
+ * port 9464), the DHT runs in server mode (the relay is the nodes' bootstrap node), and Yamux keeps per-stream
+ * and per-connection buffers small (a relay buffers for thousands of relayed streams, a desktop node for a few).
+ * Each default applies only when the operator has not configured that component (a {@code <data>/conf/<pid>.cfg}
+ * always wins).
  */
 @Component(immediate = true)
 public final class RelayDefaults {
@@ -31,6 +32,15 @@ public final class RelayDefaults {
     static final String METRICS_PID = "io.meshwork.metrics";
     static final String HOLEPUNCH_PID = "io.meshwork.libp2p.holepunch";
     static final String KAD_PID = "io.meshwork.libp2p.kad";
+    static final String YAMUX_PID = "io.meshwork.libp2p.muxer.yamux";
+    /**
+     * Receive windows stay at the specification's initial 256 KiB instead of growing toward 16 MiB: a relayed
+     * stream whose other side is slower holds at most that much here, so 1,000 circuits (2,000 streams) cannot take
+     * more than 500 MiB in receive buffers however their windows were tuned before.
+     */
+    static final int MAX_WINDOW = 256 * 1024;
+    /** Bytes queued for one connection's socket before its streams wait (the desktop default is 2 MiB). */
+    static final int TRANSPORT_HIGH_WATER = 256 * 1024;
     static final String[] LISTEN = {"/ip4/0.0.0.0/tcp/4001", "/ip6/::/tcp/4001"};
     static final int MAX_CONNECTIONS = 12_000;
     static final int LOW_WATERMARK = 11_000;
@@ -63,6 +73,13 @@ public final class RelayDefaults {
         kad.put("mode", "server");
         if (apply(configAdmin, data, KAD_PID, kad)) {
             LOG.info("Relay defaults: DHT in server mode (override in conf/{}.cfg)", KAD_PID);
+        }
+        Dictionary<String, Object> yamux = new Hashtable<>();
+        yamux.put("max.window", MAX_WINDOW);
+        yamux.put("transport.high.water", TRANSPORT_HIGH_WATER);
+        if (apply(configAdmin, data, YAMUX_PID, yamux)) {
+            LOG.info("Relay defaults: Yamux windows up to {} KiB per stream, {} KiB queued per connection (override"
+                    + " in conf/{}.cfg)", MAX_WINDOW / 1024, TRANSPORT_HIGH_WATER / 1024, YAMUX_PID);
         }
         Dictionary<String, Object> metrics = new Hashtable<>();
         metrics.put("enabled", Boolean.TRUE);

@@ -11,7 +11,9 @@ import io.meshwork.libp2p.api.host.Stream;
 import io.meshwork.libp2p.api.io.DuplexReader;
 import io.meshwork.libp2p.api.multiaddr.Multiaddr;
 import io.meshwork.libp2p.api.multiaddr.Protocol;
+import io.meshwork.libp2p.api.peer.PeerId;
 import io.meshwork.libp2p.core.internal.host.BenchAccess;
+import io.meshwork.libp2p.api.record.PeerRecord;
 import io.meshwork.libp2p.core.internal.ping.Ping;
 import io.meshwork.libp2p.relay.internal.client.ClientConfig;
 import io.meshwork.libp2p.relay.internal.client.RelayClient;
@@ -284,5 +286,38 @@ class RelayNetworkTest {
         Client c = new Client("c", relayAddress(picky).toString());
         await("c's refusal", 5000, () -> !c.relay.reservations().isEmpty()
                 && c.relay.reservations().get(0).lastError().startsWith("PERMISSION_DENIED: reservation on relay"));
+    }
+
+    @Test
+    void aConnectedPeerLearnsCircuitAddressesByIdentifyPushAsTheReservationComesAndGoes() throws Exception {
+        HostIdentity relayId = TestNode.newIdentity();
+        Relay down = new Relay(relayId, "/ip4/127.0.0.1/tcp/0", Map.of());
+        Multiaddr relayAddr = relayAddress(down);
+        down.close(); // a's relay is not up yet: a has no circuit address when b identifies it
+        open.remove(down);
+        Client a = new Client("a", relayAddr.toString());
+        TestNode b = TestNode.create("b").listen();
+        open.add(b);
+        PeerId aId = a.node.peerId();
+        get(b.host.connect(a.node.address()));
+        await("b identified a", 5000, () -> b.host.peerStore().protocols(aId).contains(ECHO));
+        assertTrue(b.host.peerStore().addresses(aId).stream().noneMatch(m -> m.has(Protocol.P2P_CIRCUIT)),
+                b.host.peerStore().addresses(aId).toString());
+
+        Relay r = new Relay(relayId, relayAddr.withoutPeerId().toString(), Map.of());
+        await("a's reservation", 10_000, () -> !a.relay.circuitAddresses().isEmpty());
+        Multiaddr circuit = a.relay.circuitAddresses().get(0);
+        await("b learns a's circuit address", 5000, () -> b.host.peerStore().addresses(aId).contains(circuit));
+        PeerRecord record = PeerRecord.fromEnvelope(b.host.peerStore().peerRecord(aId).orElseThrow());
+        assertTrue(record.addresses().contains(circuit), "a's signed peer record carries it: " + record);
+        assertEquals(1, b.host.connections(aId).size(), "by push on the same connection, not by a new identify");
+
+        r.close(); // the reservation is lost
+        open.remove(r);
+        await("a's reservation withdrawn", 5000, () -> a.relay.circuitAddresses().isEmpty());
+        await("b forgets the circuit address", 5000, () -> !b.host.peerStore().addresses(aId).contains(circuit));
+        PeerRecord newer = PeerRecord.fromEnvelope(b.host.peerStore().peerRecord(aId).orElseThrow());
+        assertTrue(Long.compareUnsigned(newer.seq(), record.seq()) > 0, "a newer record: " + newer);
+        assertFalse(newer.addresses().contains(circuit), newer.toString());
     }
 }

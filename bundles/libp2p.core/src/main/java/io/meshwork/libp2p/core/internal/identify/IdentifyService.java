@@ -16,12 +16,22 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,14 +39,25 @@ import org.slf4j.LoggerFactory;
  * Identify ({@code /ipfs/id/1.0.0}) and identify push ({@code /ipfs/id/push/1.0.0}): answers what this node is
  * (key, addresses, protocols, a signed peer record, the address we see the peer at) and asks every newly
  * connected peer the same, storing the answer in the peer store. Answers may come in several delimited parts.
- * Callbacks run on the connection's executor; the only shared state is an atomic sequence number.
+ * When what we announced changes (the protocols served, or the listen addresses: circuit addresses come and go with
+ * relay reservations), every connected peer gets an identify push with a new signed peer record.
+ * Callbacks run on the connection's executor; pushes and address checks on one timer thread; the shared state is
+ * an atomic sequence number and the last announcement.
  */
-@Component(service = {StreamHandler.class, ConnectionListener.class}, property = {
+@Component(service = {StreamHandler.class, ConnectionListener.class}, configurationPid = IdentifyService.PID,
+        property = {
     StreamHandler.PROTOCOL + "=" + IdentifyService.ID,
     StreamHandler.PROTOCOL + "=" + IdentifyService.PUSH,
     StreamHandler.ALLOW_LIMITED + "=true"
 })
+@Designate(ocd = IdentifyConfig.class)
 public final class IdentifyService implements StreamHandler, ConnectionListener {
+
+    static final String PID = "io.meshwork.libp2p.identify";
+    /** Default of {@link IdentifyConfig#push_delay_ms()}. */
+    static final long PUSH_DELAY_MS = 500;
+    /** Default of {@link IdentifyConfig#address_check_ms()}; go-libp2p's host checks its addresses every 5 s. */
+    static final long ADDRESS_CHECK_MS = 1000;
 
     static final String ID = "/ipfs/id/1.0.0";
     static final String PUSH = "/ipfs/id/push/1.0.0";
@@ -51,46 +72,46 @@ public final class IdentifyService implements StreamHandler, ConnectionListener 
     private final HostIdentity identity;
     private final String agentVersion;
     private final AtomicLong recordSeq = new AtomicLong(System.currentTimeMillis());
-    /**
-     * What the last push (or the first identify) told peers: the protocols and the listen addresses (as
-     * {@code addr:<multiaddr>} entries); a push goes out when this changes.
-     */
-    private final java.util.concurrent.atomic.AtomicReference<java.util.Set<String>> announced =
-            new java.util.concurrent.atomic.AtomicReference<>(java.util.Set.of());
-    private final java.util.concurrent.ScheduledExecutorService pushTimer;
-    private java.util.concurrent.@Nullable ScheduledFuture<?> pendingPush;
+    /** What this node told peers: protocols and listen addresses. */
+    record Announcement(Set<String> protocols, Set<Multiaddr> addresses) {
+    }
+
+    /** What the last push (or the first identify) told peers, null before; a push goes out when this changes. */
+    private final AtomicReference<@Nullable Announcement> announced = new AtomicReference<>();
+    private final long pushDelayMillis;
+    private final ScheduledExecutorService pushTimer;
+    private @Nullable ScheduledFuture<?> pendingPush;
     private volatile boolean active = true;
 
     @Activate
-    public IdentifyService(@Reference Host host, @Reference HostIdentity identity, BundleContext context) {
-        this(host, identity, "meshwork/" + context.getBundle().getVersion());
+    public IdentifyService(@Reference Host host, @Reference HostIdentity identity, BundleContext context,
+                           IdentifyConfig config) {
+        this(host, identity, "meshwork/" + context.getBundle().getVersion(), config.push_delay_ms(),
+                config.address_check_ms());
     }
 
     IdentifyService(Host host, HostIdentity identity, String agentVersion) {
+        this(host, identity, agentVersion, PUSH_DELAY_MS, ADDRESS_CHECK_MS);
+    }
+
+    IdentifyService(Host host, HostIdentity identity, String agentVersion, long pushDelayMillis,
+                    long addressCheckMillis) {
         this.host = host;
         this.identity = identity;
         this.agentVersion = agentVersion;
-        this.pushTimer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+        this.pushDelayMillis = Math.max(0, pushDelayMillis);
+        this.pushTimer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "libp2p-identify-push");
             t.setDaemon(true);
             return t;
         });
-        // listen addresses change without a whiteboard event (a relay reservation adds a /p2p-circuit address)
-        pushTimer.scheduleWithFixedDelay(this::pushIfChanged, ADDRESS_CHECK_MS, ADDRESS_CHECK_MS,
-                java.util.concurrent.TimeUnit.MILLISECONDS);
+        if (addressCheckMillis > 0) {
+            pushTimer.scheduleWithFixedDelay(this::checkAddresses, addressCheckMillis, addressCheckMillis,
+                    TimeUnit.MILLISECONDS);
+        }
     }
 
-    /** How often the listen addresses are compared with what peers were told. */
-    static final long ADDRESS_CHECK_MS = 2000;
-
-    /** The protocols and listen addresses peers should know, as one set. */
-    private java.util.Set<String> announcement() {
-        java.util.Set<String> out = new java.util.HashSet<>(host.protocols());
-        host.listenAddresses().forEach(a -> out.add("addr:" + a));
-        return java.util.Set.copyOf(out);
-    }
-
-    @org.osgi.service.component.annotations.Deactivate
+    @Deactivate
     void deactivate() {
         active = false;
         pushTimer.shutdownNow();
@@ -98,11 +119,10 @@ public final class IdentifyService implements StreamHandler, ConnectionListener 
 
     /**
      * Watches the stream handler whiteboard: when the protocols this node serves change (a bundle was installed,
-     * updated or stopped), connected peers are told with an identify push, at most once per
-     * {@value #PUSH_DELAY_MS} ms.
+     * updated or stopped), connected peers are told with an identify push, changes within the push delay in one.
      */
-    @Reference(service = StreamHandler.class, cardinality = org.osgi.service.component.annotations.ReferenceCardinality.MULTIPLE,
-            policy = org.osgi.service.component.annotations.ReferencePolicy.DYNAMIC)
+    @Reference(service = StreamHandler.class, cardinality = ReferenceCardinality.MULTIPLE,
+            policy = ReferencePolicy.DYNAMIC)
     void bindHandler(org.osgi.framework.ServiceReference<StreamHandler> ref) {
         schedulePush();
     }
@@ -111,24 +131,41 @@ public final class IdentifyService implements StreamHandler, ConnectionListener 
         schedulePush();
     }
 
-    static final long PUSH_DELAY_MS = 500;
-
     synchronized void schedulePush() {
         if (!active || (pendingPush != null && !pendingPush.isDone())) {
             return;
         }
-        pendingPush = pushTimer.schedule(this::pushIfChanged, PUSH_DELAY_MS,
-                java.util.concurrent.TimeUnit.MILLISECONDS);
+        try {
+            pendingPush = pushTimer.schedule(this::pushIfChanged, pushDelayMillis, TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // deactivated meanwhile
+        }
+    }
+
+    /** On the timer: schedules a push when the listen addresses differ from those last announced. */
+    private void checkAddresses() {
+        try {
+            Announcement before = announced.get();
+            if (before != null && !before.addresses().equals(Set.copyOf(host.listenAddresses()))) {
+                schedulePush();
+            }
+        } catch (RuntimeException e) {
+            LOG.debug("Checking the listen addresses failed: {}", e.toString()); // keep the periodic task alive
+        }
+    }
+
+    private Announcement current() {
+        return new Announcement(Set.copyOf(host.protocols()), Set.copyOf(host.listenAddresses()));
     }
 
     /**
      * Sends an identify push to every connected peer if the protocols or listen addresses changed since the last
-     * announcement.
+     * announcement; the push carries a new signed peer record.
      */
     void pushIfChanged() {
-        java.util.Set<String> now = announcement();
-        java.util.Set<String> before = announced.getAndSet(now);
-        if (now.equals(before) || before.isEmpty()) {
+        Announcement now = current();
+        Announcement before = announced.getAndSet(now);
+        if (now.equals(before) || before == null) {
             return; // nothing new, or nothing announced yet (identify on connect tells peers)
         }
         for (Connection c : host.connections()) {
@@ -142,7 +179,8 @@ public final class IdentifyService implements StreamHandler, ConnectionListener 
                 stream.setReader(new VarintFrames.Reader(0, m -> stream.reset()));
             });
         }
-        LOG.debug("Identify push to {} peer(s): protocols and addresses now {}", host.connections().size(), now);
+        LOG.debug("Identify push to {} peer(s): protocols now {}, addresses {}", host.connections().size(),
+                now.protocols(), now.addresses());
     }
 
     // ------------------------------------------------------------------ responding
@@ -160,7 +198,7 @@ public final class IdentifyService implements StreamHandler, ConnectionListener 
     }
 
     IdentifyMessage describeSelf(Connection connection) {
-        announced.compareAndSet(java.util.Set.of(), announcement());
+        announced.compareAndSet(null, current());
         List<Multiaddr> addrs = host.listenAddresses();
         // No addresses, no record: a signed record without addresses makes js-libp2p replace the addresses it
         // knows for us (e.g. the relayed address it just dialed us on) with nothing.

@@ -42,7 +42,7 @@ final class NoiseConnection implements SecureChannel.Secured, DuplexReader {
 
     // --- executor-confined state ---
     private @Nullable LibP2pNoiseHandshake handshake;
-    /** Receive buffers start this small and grow on demand. */
+    /** Frames up to this size are received in the connection's own buffers, larger ones in shared ones. */
     private static final int INITIAL_BUFFER = 1024;
 
     private @Nullable NoiseSession session;
@@ -50,23 +50,23 @@ final class NoiseConnection implements SecureChannel.Secured, DuplexReader {
     private @Nullable PublicKey remoteKey;
     private Optional<String> muxer = Optional.empty();
 
+    /** Frames larger than the connection's own small buffers are assembled and decrypted in shared ones. */
+    private final FrameBuffers buffers;
+    /** This connection's own buffers for small frames (a relay reservation's connection only ever sees those). */
+    private final byte[] smallFrame = new byte[INITIAL_BUFFER];
+    private final byte[] smallPlain = new byte[INITIAL_BUFFER];
     /**
-     * The frame being received: its body, collected from the raw chunks, always starts at offset 0. Grows to the
-     * largest frame seen (a connection that only ever carries small messages, like a relay reservation, keeps
-     * small buffers: an idle connection must not cost 128 KiB), and is then reused.
+     * The frame being received: its body, collected from the raw chunks, always starts at offset 0. For a frame
+     * larger than {@link #smallFrame}, a buffer taken from {@link #buffers} until the frame is complete: an idle
+     * connection holds no large buffer.
      */
-    private byte[] frame = new byte[INITIAL_BUFFER];
+    private byte[] frame = smallFrame;
     /** Length of the frame being received, or -1 while its length prefix is read. */
     private int frameLength = -1;
     private int frameHave;
     /** A length prefix split across raw chunks. */
     private final byte[] prefix = new byte[NoiseFramer.LENGTH_PREFIX];
     private int prefixHave;
-    /**
-     * Decrypted frame being delivered; readers get a view valid only during onData (the Duplex contract). Grows
-     * like {@link #frame}.
-     */
-    private byte[] plain = new byte[INITIAL_BUFFER];
 
     private @Nullable DuplexReader reader;
     private boolean paused;
@@ -84,8 +84,10 @@ final class NoiseConnection implements SecureChannel.Secured, DuplexReader {
     private record PendingWrite(ByteBuffer data, CompletableFuture<Void> done) {
     }
 
-    NoiseConnection(Duplex raw, LibP2pNoiseHandshake handshake, int maxPendingWrite, int maxHeldRead) {
+    NoiseConnection(Duplex raw, LibP2pNoiseHandshake handshake, int maxPendingWrite, int maxHeldRead,
+                    FrameBuffers buffers) {
         this.raw = raw;
+        this.buffers = buffers;
         this.executor = raw.executor();
         this.handshake = handshake;
         this.maxPendingWrite = maxPendingWrite;
@@ -125,9 +127,7 @@ final class NoiseConnection implements SecureChannel.Secured, DuplexReader {
                         frameLength = NoiseFramer.readLength(prefix, 0);
                     }
                     frameHave = 0;
-                    if (frame.length < frameLength) {
-                        frame = new byte[grown(frame.length, frameLength)];
-                    }
+                    frame = frameLength <= smallFrame.length ? smallFrame : buffers.take();
                 }
                 int n = Math.min(data.remaining(), frameLength - frameHave);
                 data.get(frame, frameHave, n);
@@ -135,7 +135,15 @@ final class NoiseConnection implements SecureChannel.Secured, DuplexReader {
                 if (frameHave == frameLength) {
                     int len = frameLength;
                     frameLength = -1;
-                    onFrame(len);
+                    byte[] body = frame;
+                    frame = smallFrame;
+                    try {
+                        onFrame(body, len);
+                    } finally {
+                        if (body != smallFrame) {
+                            buffers.give(body);
+                        }
+                    }
                 }
             }
         } catch (NoiseException e) {
@@ -148,17 +156,8 @@ final class NoiseConnection implements SecureChannel.Secured, DuplexReader {
         }
     }
 
-    /** A buffer size of at least {@code needed}: doubling from {@code current}, at most the largest frame. */
-    private static int grown(int current, int needed) {
-        int size = Math.max(current, INITIAL_BUFFER);
-        while (size < needed) {
-            size *= 2;
-        }
-        return Math.min(size, NoiseFramer.MAX_FRAME_LENGTH);
-    }
-
     /** One whole frame body is in {@code frame[0, len)}. */
-    private void onFrame(int len) throws NoiseException {
+    private void onFrame(byte[] frame, int len) throws NoiseException {
         if (handshake != null) {
             onHandshakeMessage(Arrays.copyOf(frame, len));
             return;
@@ -168,12 +167,17 @@ final class NoiseConnection implements SecureChannel.Secured, DuplexReader {
             return;
         }
         // Hot path: the body starts at offset 0 of its own array (the JDK 17 cipher copies input at any other
-        // offset) and decrypts into the reusable plaintext buffer.
-        if (plain.length < len) {
-            plain = new byte[grown(plain.length, len)];
+        // offset) and decrypts into a plaintext buffer that is only lent to the reader during onData (the Duplex
+        // contract); held data is copied.
+        byte[] plain = len <= smallPlain.length ? smallPlain : buffers.take();
+        try {
+            int plainLength = s.decrypt(frame, 0, len, plain, 0);
+            deliver(plain, plainLength);
+        } finally {
+            if (plain != smallPlain) {
+                buffers.give(plain);
+            }
         }
-        int plainLength = s.decrypt(frame, 0, len, plain, 0);
-        deliver(plain, plainLength);
     }
 
     private void onHandshakeMessage(byte[] body) throws NoiseException {

@@ -33,6 +33,8 @@ public final class NoiseSecureChannel implements SecureChannel {
     private final int maxHeldRead;
     /** Live connections, closed when this service goes away (the bundle stopped or was updated). */
     private final Set<NoiseConnection> live = ConcurrentHashMap.newKeySet();
+    /** Large-frame receive buffers lent to connections while they handle one frame (64 kept: 4 MiB). */
+    private final FrameBuffers buffers = new FrameBuffers(64);
 
     @Activate
     public NoiseSecureChannel(NoiseConfig config) {
@@ -63,7 +65,7 @@ public final class NoiseSecureChannel implements SecureChannel {
         LibP2pNoiseHandshake handshake = direction == Direction.OUTBOUND
                 ? builder.initiator(context.expectedRemote().orElse(null))
                 : builder.responder();
-        NoiseConnection conn = new NoiseConnection(raw, handshake, maxPendingWrite, maxHeldRead);
+        NoiseConnection conn = new NoiseConnection(raw, handshake, maxPendingWrite, maxHeldRead, buffers);
         live.add(conn);
         conn.closeFuture().whenComplete((v, e) -> live.remove(conn));
         return conn.start();
