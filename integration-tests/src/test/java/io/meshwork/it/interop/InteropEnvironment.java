@@ -13,13 +13,13 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /** What the js interop tests need from the machine: the interop-js folder, its npm packages, node itself. */
-final class InteropEnvironment {
+public final class InteropEnvironment {
 
     private InteropEnvironment() {
     }
 
     /** {@code it.interop.dir}, else {@code interop-js} under the module directory (failsafe's working directory). */
-    static Path interopDir() {
+    public static Path interopDir() {
         String configured = System.getProperty("it.interop.dir");
         List<Path> candidates = configured != null && !configured.isBlank() ? List.of(Path.of(configured))
                 : List.of(Path.of("interop-js"), Path.of("integration-tests", "interop-js"));
@@ -33,7 +33,7 @@ final class InteropEnvironment {
     }
 
     /** Runs {@code npm ci} when node_modules is missing or older than package-lock.json. */
-    static void installDependencies(Path dir) throws Exception {
+    public static void installDependencies(Path dir) throws Exception {
         Path installed = dir.resolve("node_modules").resolve(".package-lock.json");
         Path lock = dir.resolve("package-lock.json");
         if (Files.isRegularFile(installed)
@@ -54,7 +54,7 @@ final class InteropEnvironment {
         }
     }
 
-    static boolean commandWorks(String... command) {
+    public static boolean commandWorks(String... command) {
         try {
             Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
             readAll(p.getInputStream());
