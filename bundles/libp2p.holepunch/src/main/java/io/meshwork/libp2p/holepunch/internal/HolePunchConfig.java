@@ -29,8 +29,10 @@ public @interface HolePunchConfig {
     boolean swap_roles_on_last_attempt() default true;
 
     @AttributeDefinition(description = "Connection reversal: before DCUtR's first round, the side that drives it"
-            + " dials the peer's public addresses (from identify) directly.")
-    boolean connection_reversal_enabled() default true;
+            + " dials the peer's public addresses (from identify) directly. Off by default: when those addresses"
+            + " are the peer's NAT mapping, the failed reversal dial from our listen port can spoil the punch to the"
+            + " same address (docs/protocols/dcutr.md).")
+    boolean connection_reversal_enabled() default false;
 
     @AttributeDefinition(description = "Time for the connection reversal dial before DCUtR's rounds start (ms).")
     long reversal_timeout_ms() default 5_000;

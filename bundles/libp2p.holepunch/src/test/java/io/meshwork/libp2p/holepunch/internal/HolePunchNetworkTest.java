@@ -179,7 +179,8 @@ class HolePunchNetworkTest {
         Relay r = new Relay();
         // A does not even run DCUtR: the direct connection can only come from B dialing A's identify addresses
         Peer a = new Peer("a", r, Map.of("dcutr_enabled", false));
-        Peer b = new Peer("b", r, Map.of("reversal_private_addresses", true)); // loopback counts here
+        Peer b = new Peer("b", r, Map.of("connection_reversal_enabled", true,
+                "reversal_private_addresses", true)); // loopback counts here
         await("b's reservation", 5000, () -> !b.relay.circuitAddresses().isEmpty());
         Connection relayed = get(a.node.host.connect(b.circuitAddress()));
         assertTrue(relayed.isLimited());
@@ -203,7 +204,7 @@ class HolePunchNetworkTest {
     void withPublicAddressesOnlyLoopbackIsNotReversedAndDcutrRuns() throws Exception {
         Relay r = new Relay();
         Peer a = new Peer("a", r, Map.of());
-        Peer b = new Peer("b", r, Map.of()); // default: public addresses only; A's are loopback
+        Peer b = new Peer("b", r, Map.of("connection_reversal_enabled", true)); // A has loopback only
         await("b's reservation", 5000, () -> !b.relay.circuitAddresses().isEmpty());
         await("observed addresses", 5000, () -> !b.node.host.peerStore().observedAddresses().isEmpty()
                 && !a.node.host.peerStore().observedAddresses().isEmpty());
