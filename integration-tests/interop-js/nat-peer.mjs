@@ -3,14 +3,18 @@
 // namespaces are isolated from the machine's network. It reports by lines on stdout that start with "NATPEER " (the
 // same convention as io.meshwork.it.nat.NatPeer) and exits when stdin closes.
 //
-//   node --import ./polyfill.mjs nat-peer.mjs --relay <relay multiaddr> --listen-port <P> --dial-port <L>
-//        --announce <multiaddr> [--dial <circuit multiaddr>] [--ping-count <n>]
+//   node --import ./polyfill.mjs nat-peer.mjs --listen-port <P> [--relay <relay multiaddr>] [--dial-port <L>]
+//        [--announce <multiaddr>] [--dial <circuit multiaddr>] [--ping-count <n>]
+//        [--autonat] [--connect <multiaddr>] [--ready-ip <ip>]
 //
 // Services: identify, ping, @libp2p/dcutr, the circuit relay transport (a reservation on --relay; "CIRCUIT <addr>"
 // once it holds one), and the sink test protocol (/meshwork/test/sink/1.0.0: counts, answers the 8-byte count and
 // the SHA-256). With --dial it dials the circuit address (js is then "A" of DCUtR, the other side drives the
 // protocol), waits for a direct (non-relayed) connection to that peer, reports "DIRECT true|false ms=.. remote=..",
 // and pings over it ("PING over=direct|relayed ms=..").
+// With --autonat it also runs @libp2p/autonat (AutoNAT v1 client and server) and reports the verification state of
+// each of its addresses when it changes ("ADDRESS <multiaddr> verified=<bool> type=<type>"); --connect dials a peer
+// directly ("CONNECTED <remote addr>"); --ready-ip prints "READY /ip4/<ip>/tcp/<P>/p2p/<id>" once listening.
 //
 // Why --dial-port and --announce (see docs/protocols/dcutr.md, "Interop"): a TCP hole punch through port-preserving
 // NATs needs each side to dial from the port the other side dials. Node's net.connect cannot share a listening port
@@ -27,6 +31,7 @@ import { yamux } from '@libp2p/yamux'
 import { identify } from '@libp2p/identify'
 import { ping } from '@libp2p/ping'
 import { dcutr } from '@libp2p/dcutr'
+import { autoNAT } from '@libp2p/autonat'
 import { circuitRelayTransport } from '@libp2p/circuit-relay-v2'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { multiaddr } from '@multiformats/multiaddr'
@@ -54,10 +59,13 @@ function required (name) {
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms))
 
-const relayAddr = multiaddr(required('--relay'))
+const relayAddr = arg('--relay') != null ? multiaddr(arg('--relay')) : null
 const listenPort = Number(required('--listen-port'))
-const dialPort = Number(required('--dial-port'))
-const announce = required('--announce')
+const dialPort = arg('--dial-port') != null ? Number(arg('--dial-port')) : null
+const announce = arg('--announce')
+const withAutonat = process.argv.includes('--autonat')
+const connectTo = arg('--connect')
+const readyIp = arg('--ready-ip')
 const dialTarget = arg('--dial')
 const pingCount = Number(arg('--ping-count', '3'))
 
@@ -66,15 +74,16 @@ const isRelayed = (c) => c.remoteAddr.toString().includes('/p2p-circuit')
 const node = await createLibp2p({
   addresses: {
     listen: [`/ip4/0.0.0.0/tcp/${listenPort}`, '/p2p-circuit'],
-    appendAnnounce: [announce]
+    appendAnnounce: announce != null ? [announce] : []
   },
-  transports: [tcp({ dialOpts: { localPort: dialPort } }), circuitRelayTransport()],
+  transports: [tcp(dialPort != null ? { dialOpts: { localPort: dialPort } } : {}), circuitRelayTransport()],
   connectionEncrypters: [noise()],
   streamMuxers: [yamux()],
   services: {
     identify: identify(),
     ping: ping({ runOnLimitedConnection: true }),
-    dcutr: dcutr()
+    dcutr: dcutr(),
+    ...(withAutonat ? { autonat: autoNAT() } : {})
   }
 })
 
@@ -128,7 +137,39 @@ process.on('SIGTERM', shutdown)
 process.on('unhandledRejection', (err) => log(`unhandled rejection: ${err?.stack ?? err}`))
 createInterface({ input: process.stdin }).on('close', shutdown)
 
+if (withAutonat) {
+  const seen = new Map()
+  setInterval(() => {
+    for (const a of node.components.addressManager.getAddressesWithMetadata()) {
+      const key = a.multiaddr.toString()
+      if (seen.get(key) !== a.verified) {
+        seen.set(key, a.verified)
+        say(`ADDRESS ${key} verified=${a.verified} type=${a.type}`)
+      }
+    }
+  }, 100)
+}
+
 try {
+  if (readyIp != null) say(`READY /ip4/${readyIp}/tcp/${listenPort}/p2p/${node.peerId}`)
+  if (connectTo != null) {
+    const c = await node.dial(multiaddr(connectTo))
+    say(`CONNECTED ${c.remoteAddr}`)
+  }
+}
+catch (err) {
+  log(err?.stack ?? String(err))
+  say(`ERROR ${err?.message ?? err}`)
+}
+
+if (relayAddr != null) {
+  await relayAndDial().catch((err) => {
+    log(err?.stack ?? String(err))
+    say(`ERROR ${err?.message ?? err}`)
+  })
+}
+
+async function relayAndDial () {
   // the relay, then a reservation on it
   const relayConn = await node.dial(relayAddr)
   const marker = `/p2p/${relayConn.remotePeer}/p2p-circuit`
@@ -162,7 +203,4 @@ try {
     say(`PING over=${direct != null ? 'direct' : 'relayed'} ms=${ms}`)
     say('DONE')
   }
-} catch (err) {
-  log(err?.stack ?? String(err))
-  say(`ERROR ${err?.message ?? err}`)
 }

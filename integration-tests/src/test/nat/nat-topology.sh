@@ -11,6 +11,8 @@
 #   rtrA lan0 192.168.1.1               rtrB lan0 192.168.2.1
 #   alice eth0 192.168.1.2              bob eth0 192.168.2.2
 #
+#   pub eth0 10.200.0.20: a host on "the internet" without NAT (on br0), for AutoNAT tests
+#
 # cone = nftables "masquerade": the source port is kept while the 5-tuple is free, so one inside ip:port has one
 # outside port for every destination (endpoint-independent mapping); conntrack admits only the exact remote ip:port
 # that was contacted (port-restricted filtering). sym = "masquerade random": a random port per connection
@@ -23,8 +25,8 @@ set -euo pipefail
 
 P=${NAT_PREFIX:-mwnat}
 W=${NAT_WAN:-10.200.0}
-RELAY=$P-relay RA=$P-rtrA RB=$P-rtrB ALICE=$P-alice BOB=$P-bob
-ALL="$ALICE $BOB $RA $RB $RELAY"
+RELAY=$P-relay RA=$P-rtrA RB=$P-rtrB ALICE=$P-alice BOB=$P-bob PUB=$P-pub
+ALL="$ALICE $BOB $RA $RB $PUB $RELAY"
 
 nsx() { timeout 10 ip netns exec "$@"; }
 
@@ -80,6 +82,9 @@ up() {
   link $RELAY to-b $RB wan0
   nsx $RELAY ip link set to-a master br0
   nsx $RELAY ip link set to-b master br0
+  link $RELAY to-pub $PUB eth0
+  nsx $RELAY ip link set to-pub master br0
+  nsx $PUB ip addr add $W.20/24 dev eth0
   nsx $RA ip addr add $W.11/24 dev wan0
   nsx $RB ip addr add $W.12/24 dev wan0
   link $RA lan0 $ALICE eth0
