@@ -11,17 +11,22 @@
 #   rtrA lan0 192.168.1.1               rtrB lan0 192.168.2.1
 #   alice eth0 192.168.1.2              bob eth0 192.168.2.2
 #
+#   pub eth0 10.200.0.20: a host on "the internet" without NAT (on br0), for AutoNAT tests
+#
 # cone = nftables "masquerade": the source port is kept while the 5-tuple is free, so one inside ip:port has one
 # outside port for every destination (endpoint-independent mapping); conntrack admits only the exact remote ip:port
 # that was contacted (port-restricted filtering). sym = "masquerade random": a random port per connection
 # (endpoint-dependent mapping). Routers drop unsolicited inbound packets silently (no RST, no ICMP), as home routers
 # do; a RST would kill the TCP simultaneous open. Nothing is created in the root namespace; sysctls are set only
-# inside the namespaces. NAT_PREFIX (default mwnat) prefixes the namespace names.
+# inside the namespaces. NAT_PREFIX (default mwnat) prefixes the namespace names. NAT_WAN (default 10.200.0) is the
+# /24 of "the internet" segment: js-libp2p's DCUtR dials only addresses outside every reserved range, so its interop
+# test (JsDcutrInteropIT) sets a non-reserved /24 here; the namespaces have no link to any real network.
 set -euo pipefail
 
 P=${NAT_PREFIX:-mwnat}
-RELAY=$P-relay RA=$P-rtrA RB=$P-rtrB ALICE=$P-alice BOB=$P-bob
-ALL="$ALICE $BOB $RA $RB $RELAY"
+W=${NAT_WAN:-10.200.0}
+RELAY=$P-relay RA=$P-rtrA RB=$P-rtrB ALICE=$P-alice BOB=$P-bob PUB=$P-pub
+ALL="$ALICE $BOB $RA $RB $PUB $RELAY"
 
 nsx() { timeout 10 ip netns exec "$@"; }
 
@@ -72,13 +77,16 @@ up() {
   done
   nsx $RELAY ip link add br0 type bridge
   nsx $RELAY ip link set br0 up
-  nsx $RELAY ip addr add 10.200.0.10/24 dev br0
+  nsx $RELAY ip addr add $W.10/24 dev br0
   link $RELAY to-a $RA wan0
   link $RELAY to-b $RB wan0
   nsx $RELAY ip link set to-a master br0
   nsx $RELAY ip link set to-b master br0
-  nsx $RA ip addr add 10.200.0.11/24 dev wan0
-  nsx $RB ip addr add 10.200.0.12/24 dev wan0
+  link $RELAY to-pub $PUB eth0
+  nsx $RELAY ip link set to-pub master br0
+  nsx $PUB ip addr add $W.20/24 dev eth0
+  nsx $RA ip addr add $W.11/24 dev wan0
+  nsx $RB ip addr add $W.12/24 dev wan0
   link $RA lan0 $ALICE eth0
   link $RB lan0 $BOB eth0
   nsx $RA ip addr add 192.168.1.1/24 dev lan0

@@ -43,6 +43,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *   relay &lt;ip&gt; &lt;port&gt;
  *   bob   &lt;relay-addr&gt; &lt;port&gt; &lt;dial-timeout-ms&gt;
  *   alice &lt;relay-addr&gt; &lt;bob-circuit-addr&gt; &lt;port&gt; &lt;dial-timeout-ms&gt; &lt;payload-bytes&gt;
+ *   probe &lt;autonat-server-addr&gt; &lt;port&gt;      AutoNAT client only: connects to the server, reports REACHABILITY
+ *   autonat-server &lt;ip&gt; &lt;port&gt;             AutoNAT server only (no relay)
  * </pre>
  */
 public final class NatPeer {
@@ -83,6 +85,8 @@ public final class NatPeer {
                 case "relay" -> relay(args, timer, open);
                 case "bob" -> bob(args, timer, open);
                 case "alice" -> alice(args, timer, open);
+                case "probe" -> probe(args, timer, open);
+                case "autonat-server" -> autonatServer(args, timer, open);
                 default -> throw new IllegalArgumentException("unknown role " + args[0]);
             }
             if (!args[0].equals("alice")) {
@@ -120,6 +124,40 @@ public final class NatPeer {
                 .addHandler(punching.autonat, true, AutoNatMessage.PROTOCOL).listen();
         open.add(node);
         open.add(hop::close);
+        open.add(punching);
+        say("READY /ip4/" + args[1] + "/tcp/" + args[2] + "/p2p/" + node.peerId());
+    }
+
+    /** An AutoNAT client that knows one server: it connects to it and reports each reachability change. */
+    static void probe(String[] args, ScheduledExecutorService timer, List<AutoCloseable> open) throws Exception {
+        TestNode node = TestNode.create("probe", TestNode.newIdentity(), "/ip4/0.0.0.0/tcp/" + args[2]);
+        HolePunching punching = new HolePunching(node.host, config(3000, false), timer, Clock.systemUTC(),
+                (b, a) -> say("REACHABILITY " + a));
+        node.addHandler(punching.autonat, true, AutoNatMessage.PROTOCOL).listen();
+        open.add(node);
+        open.add(punching);
+        Connection c = node.host.connect(Multiaddr.parse(args[1])).toCompletableFuture().get(15, TimeUnit.SECONDS);
+        say("CONNECTED " + c.remoteAddress() + " local=" + c.localAddress());
+        awaitTrue(10_000, () -> node.host.peerStore().protocols(c.remotePeer()).contains(AutoNatMessage.PROTOCOL));
+        say("SERVER speaks " + AutoNatMessage.PROTOCOL);
+        punching.checkNow();
+    }
+
+    /** An AutoNAT server and nothing else. */
+    static void autonatServer(String[] args, ScheduledExecutorService timer, List<AutoCloseable> open) {
+        TestNode node = TestNode.create("autonat", TestNode.newIdentity(), "/ip4/0.0.0.0/tcp/" + args[2]);
+        HolePunching punching = new HolePunching(node.host, config(3000, true), timer, Clock.systemUTC(), (b, a) -> { });
+        String[] last = {"ok=0 refused=0"}; // reported on the first change
+        timer.scheduleWithFixedDelay(() -> {
+            Map<String, Long> stats = punching.autonat.stats();
+            String now = "ok=" + stats.get("server.ok") + " refused=" + stats.get("server.refused");
+            if (!now.equals(last[0])) {
+                last[0] = now;
+                say("ANSWERED " + now);
+            }
+        }, 100, 100, TimeUnit.MILLISECONDS);
+        node.addHandler(punching.autonat, true, AutoNatMessage.PROTOCOL).listen();
+        open.add(node);
         open.add(punching);
         say("READY /ip4/" + args[1] + "/tcp/" + args[2] + "/p2p/" + node.peerId());
     }

@@ -200,6 +200,13 @@ class NatTraversalIT {
             t.start();
         }
 
+        /** Any command inside namespace {@code ns} (e.g. a js peer), output collected the same way. */
+        static NsProcess command(String ns, List<String> command, Path dir) throws IOException {
+            List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", ns));
+            cmd.addAll(command);
+            return new NsProcess(new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start());
+        }
+
         static NsProcess start(String ns, String... args) throws IOException {
             String java = ProcessHandle.current().info().command().orElse("java");
             List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", ns, java, "-XX:TieredStopAtLevel=1",

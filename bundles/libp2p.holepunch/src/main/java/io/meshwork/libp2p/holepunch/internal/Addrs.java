@@ -25,6 +25,24 @@ final class Addrs {
         return a.toInetSocketAddress().map(InetSocketAddress::getAddress);
     }
 
+    /**
+     * Whether the address may be reachable from the internet: not loopback, wildcard, link-local, private (RFC 1918),
+     * shared (CGNAT, 100.64.0.0/10), unique-local (fc00::/7) or multicast. Unparsable: false.
+     */
+    static boolean isPublic(Multiaddr a) {
+        return ip(a).map(ip -> {
+            if (ip.isLoopbackAddress() || ip.isAnyLocalAddress() || ip.isLinkLocalAddress() || ip.isSiteLocalAddress()
+                    || ip.isMulticastAddress()) {
+                return false;
+            }
+            byte[] b = ip.getAddress();
+            if (b.length == 4) {
+                return !((b[0] & 0xff) == 100 && (b[1] & 0xc0) == 64);
+            }
+            return (b[0] & 0xfe) != 0xfc;
+        }).orElse(false);
+    }
+
     static boolean isLoopbackOrUnspecified(Multiaddr a) {
         return ip(a).map(ip -> ip.isLoopbackAddress() || ip.isAnyLocalAddress() || ip.isLinkLocalAddress())
                 .orElse(true);

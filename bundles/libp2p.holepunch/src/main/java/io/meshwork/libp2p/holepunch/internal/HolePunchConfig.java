@@ -28,6 +28,19 @@ public @interface HolePunchConfig {
             + " for peers (older go-libp2p) that have them the other way round.")
     boolean swap_roles_on_last_attempt() default true;
 
+    @AttributeDefinition(description = "Connection reversal: before DCUtR's first round, the side that drives it"
+            + " dials the peer's public addresses (from identify) directly. Off by default: when those addresses"
+            + " are the peer's NAT mapping, the failed reversal dial from our listen port can spoil the punch to the"
+            + " same address (docs/protocols/dcutr.md).")
+    boolean connection_reversal_enabled() default false;
+
+    @AttributeDefinition(description = "Time for the connection reversal dial before DCUtR's rounds start (ms).")
+    long reversal_timeout_ms() default 5_000;
+
+    @AttributeDefinition(description = "Connection reversal also dials the peer's private, CGNAT, unique-local and"
+            + " loopback addresses (LANs, tests); off: public addresses only.")
+    boolean reversal_private_addresses() default false;
+
     @AttributeDefinition(description = "Hole punches running at once; more relayed connections wait for none"
             + " and stay relayed.")
     int max_concurrent() default 16;

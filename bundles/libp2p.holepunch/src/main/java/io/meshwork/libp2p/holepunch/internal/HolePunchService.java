@@ -73,7 +73,8 @@ public final class HolePunchService implements ConnectionListener, StreamHandler
         this.clock = clock;
         this.ownAddresses = ownAddresses;
         this.settings = new Settings(Math.max(1, config.max_attempts()), config.stream_timeout_ms(),
-                config.dial_timeout_ms(), config.swap_roles_on_last_attempt());
+                config.dial_timeout_ms(), config.swap_roles_on_last_attempt(),
+                config.connection_reversal_enabled() ? Math.max(1, config.reversal_timeout_ms()) : 0);
     }
 
     /** Hears about every finished hole punch (tests, benchmarks). */
@@ -182,6 +183,13 @@ public final class HolePunchService implements ConnectionListener, StreamHandler
             public boolean directConnected() {
                 return hasDirect(peer);
             }
+
+            @Override
+            public List<Multiaddr> reversalAddresses() {
+                return host.peerStore().addresses(peer).stream().filter(Addrs::isDirectTcp)
+                        .filter(a -> config.reversal_private_addresses() || Addrs.isPublic(a))
+                        .map(Multiaddr::withoutPeerId).distinct().limit(config.max_dial_addresses()).toList();
+            }
         };
     }
 
@@ -243,7 +251,8 @@ public final class HolePunchService implements ConnectionListener, StreamHandler
         (r.outcome().success() ? succeeded : failed).incrementAndGet();
         if (r.outcome().success()) {
             LOG.info("Direct connection to {} after {} attempt(s), {} ms ({})", r.peer(), r.outcome().attempts(),
-                    r.outcome().elapsedMillis(), r.initiator() ? "we initiated DCUtR" : "peer initiated DCUtR");
+                    r.outcome().elapsedMillis(), r.outcome().reversed() ? "connection reversal: we dialed it"
+                            : r.initiator() ? "we initiated DCUtR" : "peer initiated DCUtR");
         } else {
             LOG.info("No direct connection to {} ({}); staying on the relay", r.peer(), r.outcome().failure());
         }

@@ -175,6 +175,47 @@ class HolePunchNetworkTest {
     }
 
     @Test
+    void connectionReversalDialsAReachableADirectlyWithoutDcutrRounds() throws Exception {
+        Relay r = new Relay();
+        // A does not even run DCUtR: the direct connection can only come from B dialing A's identify addresses
+        Peer a = new Peer("a", r, Map.of("dcutr_enabled", false));
+        Peer b = new Peer("b", r, Map.of("connection_reversal_enabled", true,
+                "reversal_private_addresses", true)); // loopback counts here
+        await("b's reservation", 5000, () -> !b.relay.circuitAddresses().isEmpty());
+        Connection relayed = get(a.node.host.connect(b.circuitAddress()));
+        assertTrue(relayed.isLimited());
+        await("b's result", 20_000, () -> !b.results.isEmpty());
+        HolePunchService.Result result = b.results.get(0);
+        assertTrue(result.outcome().success() && result.outcome().reversed(), result.toString());
+        assertEquals(0, result.outcome().attempts());
+        assertTrue(result.outcome().rttsMillis().isEmpty(), "no CONNECT/SYNC round");
+        Connection direct = b.node.host.connections(a.node.peerId()).stream().filter(c -> !c.isLimited())
+                .findFirst().orElseThrow();
+        assertEquals(Direction.OUTBOUND, direct.direction(), "B dialed A");
+        assertTrue(a.node.host.listenAddresses().stream().anyMatch(l -> l.withoutPeerId().equals(
+                direct.remoteAddress().withoutPeerId())), direct.remoteAddress() + " is one of A's listen addresses");
+        assertTrue(a.results.isEmpty(), "A never served a DCUtR stream");
+        Stream s = get(a.node.host.newStream(b.node.peerId(), List.of(Ping.PROTOCOL)));
+        assertFalse(s.connection().isLimited());
+        s.reset();
+    }
+
+    @Test
+    void withPublicAddressesOnlyLoopbackIsNotReversedAndDcutrRuns() throws Exception {
+        Relay r = new Relay();
+        Peer a = new Peer("a", r, Map.of());
+        Peer b = new Peer("b", r, Map.of("connection_reversal_enabled", true)); // A has loopback only
+        await("b's reservation", 5000, () -> !b.relay.circuitAddresses().isEmpty());
+        await("observed addresses", 5000, () -> !b.node.host.peerStore().observedAddresses().isEmpty()
+                && !a.node.host.peerStore().observedAddresses().isEmpty());
+        get(a.node.host.connect(b.circuitAddress()));
+        await("b's result", 20_000, () -> !b.results.isEmpty());
+        HolePunchService.Result result = b.results.get(0);
+        assertTrue(result.outcome().success() && !result.outcome().reversed(), result.toString());
+        assertEquals(1, result.outcome().attempts());
+    }
+
+    @Test
     void theRelayedConnectionClosesAfterTheGracePeriodAndTrafficContinuesDirectly() throws Exception {
         Relay r = new Relay();
         Peer a = new Peer("a", r, Map.of(), 300);

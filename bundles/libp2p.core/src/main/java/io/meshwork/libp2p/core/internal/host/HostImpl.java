@@ -680,6 +680,10 @@ public final class HostImpl implements Host {
         if (closed) {
             return CompletableFuture.failedFuture(new DialException("host is stopping"));
         }
+        if (connections.size() >= config.max_connections()) {
+            return CompletableFuture.failedFuture(new DialException("cannot dial " + address + ": connection limit "
+                    + config.max_connections() + " reached"));
+        }
         CompletableFuture<ConnectionImpl> attempt = dialAddress(address, peer.get(), role);
         CompletableFuture<Connection> out = attempt.thenApply(c -> (Connection) c);
         out.whenComplete((c, e) -> {

@@ -114,6 +114,19 @@ class HostEndToEndTest {
     }
 
     @Test
+    void dialDirectRespectsMaxConnections() throws Exception {
+        TestHosts.Node limited = hosts.start(java.util.Map.of("max_connections", 1));
+        connect(limited, b);
+        java.util.concurrent.ExecutionException e = assertThrows(java.util.concurrent.ExecutionException.class,
+                () -> limited.host.dialDirect(a.address(), Direction.OUTBOUND).toCompletableFuture()
+                        .get(20, TimeUnit.SECONDS));
+        assertTrue(String.valueOf(e.getCause().getMessage()).contains("connection limit 1 reached"),
+                e.getCause().toString());
+        assertEquals(1, limited.host.connections().size(), "no second connection was opened");
+        assertTrue(a.host.connections(limited.host.peerId()).isEmpty(), "a never saw a connection from it");
+    }
+
+    @Test
     void pingsBothWays() throws Exception {
         connect(a, b);
         for (TestHosts.Node[] pair : new TestHosts.Node[][] {{a, b}, {b, a}}) {

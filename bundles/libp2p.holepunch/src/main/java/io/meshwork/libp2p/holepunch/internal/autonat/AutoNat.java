@@ -72,6 +72,10 @@ public final class AutoNat implements StreamHandler {
                 .exceptionally(e -> AutoNatMessage.response(Status.E_BAD_REQUEST, "bad request", null))
                 .thenCompose(r -> {
                     (r.response() != null && r.response().status() == Status.OK ? served : refused).incrementAndGet();
+                    if (r.response() != null) {
+                        LOG.debug("AutoNAT answer to {}: {} {}", conn.remotePeer(), r.response().status(),
+                                r.response().text());
+                    }
                     return stream.write(VarintFrames.frame(r.encode()));
                 })
                 .whenComplete((v, e) -> {

@@ -15,7 +15,11 @@ import java.util.function.Supplier;
  * sends CONNECT with its addresses and starts the RTT timer, takes A's CONNECT (the RTT is measured here), sends
  * SYNC, waits RTT/2 and dials A's addresses (A dials when SYNC arrives, so both SYNs cross the NATs at about the
  * same time). A round that ends without a direct connection is followed by a fresh one with a fresh RTT, up to
- * {@link Settings#maxAttempts()}; a stream that cannot be opened because the peer does not speak DCUtR (the opener
+ * {@link Settings#maxAttempts()}. Before the first round (spec step 1, "connection reversal"), if A announced
+ * public addresses in identify, B dials them directly as the client for up to {@link Settings#reversalTimeoutMillis()}:
+ * when A is reachable after all (it dialed through the relay only because it did not know B's addresses, or B is
+ * the one behind a NAT) no hole punch is needed; otherwise that dial is cancelled and the rounds follow. A stream
+ * that cannot be opened because the peer does not speak DCUtR (the opener
  * fails with {@link UnsupportedOperationException}) ends it at once. Nothing here touches the relayed connection: on
  * failure it keeps working.
  *
@@ -32,6 +36,7 @@ public final class DcutrInitiator {
     private final List<Long> rtts = new ArrayList<>();
     private final CompletableFuture<Outcome> result = new CompletableFuture<>();
     private long started;
+    private boolean reversed;
 
     public DcutrInitiator(Supplier<CompletionStage<MessageChannel>> openStream, Punch punch, Scheduler scheduler,
                           Clock clock, Settings settings) {
@@ -47,12 +52,32 @@ public final class DcutrInitiator {
         started = clock.millis();
         if (punch.directConnected()) {
             finish(true, 0, null);
-        } else if (punch.ownAddresses().isEmpty()) {
+            return result;
+        }
+        List<Multiaddr> reversal = settings.reversalTimeoutMillis() > 0 ? punch.reversalAddresses() : List.of();
+        if (reversal.isEmpty()) {
+            afterReversal();
+            return result;
+        }
+        CompletableFuture<Boolean> dial = punch.dial(reversal, true).toCompletableFuture();
+        scheduler.within(dial, settings.reversalTimeoutMillis(), () -> "connection reversal").whenComplete((ok, e) -> {
+            dial.cancel(true); // a dial still running must not hold the 4-tuple the rounds' dials use
+            if ((e == null && Boolean.TRUE.equals(ok)) || punch.directConnected()) {
+                reversed = true;
+                finish(true, 0, null);
+            } else {
+                afterReversal();
+            }
+        });
+        return result;
+    }
+
+    private void afterReversal() {
+        if (punch.ownAddresses().isEmpty()) {
             finish(false, 0, "we know none of our own external addresses (no observed address yet)");
         } else {
             round(1);
         }
-        return result;
     }
 
     private void round(int attempt) {
@@ -114,7 +139,7 @@ public final class DcutrInitiator {
     }
 
     private void finish(boolean success, int attempts, String failure) {
-        result.complete(new Outcome(success, attempts, clock.millis() - started, rtts, failure));
+        result.complete(new Outcome(success, attempts, clock.millis() - started, rtts, failure, reversed));
     }
 
     static String message(Throwable e) {

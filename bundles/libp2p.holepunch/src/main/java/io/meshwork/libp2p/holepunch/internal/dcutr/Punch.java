@@ -19,4 +19,12 @@ public interface Punch {
 
     /** Whether a direct (not relayed) connection to the peer is open now. */
     boolean directConnected();
+
+    /**
+     * For connection reversal: the peer's own addresses (identify) that may be reachable directly, i.e. public
+     * plain TCP addresses. Empty (the default): no reversal.
+     */
+    default List<Multiaddr> reversalAddresses() {
+        return List.of();
+    }
 }

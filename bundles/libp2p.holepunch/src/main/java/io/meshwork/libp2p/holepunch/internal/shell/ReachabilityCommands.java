@@ -47,7 +47,8 @@ public final class ReachabilityCommands {
         sb.append("Hole punching: ").append(new java.util.TreeMap<>(p.dcutr.stats())).append('\n');
         for (HolePunchService.Result r : p.dcutr.history()) {
             sb.append(String.format("  %s %s %s attempts=%d %d ms%s%n", r.at(), r.peer(),
-                    r.outcome().success() ? "direct" : "failed", r.outcome().attempts(), r.outcome().elapsedMillis(),
+                    r.outcome().reversed() ? "direct (connection reversal)" : r.outcome().success() ? "direct"
+                            : "failed", r.outcome().attempts(), r.outcome().elapsedMillis(),
                     r.outcome().failure() == null ? "" : " (" + r.outcome().failure() + ")"));
         }
         sb.append("AutoNAT: ").append(new java.util.TreeMap<>(p.autonat.stats()));

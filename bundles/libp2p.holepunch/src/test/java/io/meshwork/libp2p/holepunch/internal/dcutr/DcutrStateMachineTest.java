@@ -248,4 +248,79 @@ class DcutrStateMachineTest {
         assertTrue(outcome.join().success());
         assertEquals(2, outcome.join().attempts());
     }
+
+    // ------------------------------------------------------------------ connection reversal (spec step 1)
+
+    static final Settings REVERSAL = new Settings(3, 60_000, 10_000, true, 5_000);
+    static final List<Multiaddr> A_PUBLIC = List.of(Multiaddr.parse("/ip4/203.0.113.7/tcp/4001"));
+
+    @Test
+    void connectionReversalToAReachableAGivesADirectConnectionWithoutAnyRound() {
+        SimulatedNetwork net = new SimulatedNetwork(time, 40, 5);
+        net.aPublic = A_PUBLIC;
+        net.aDirectlyReachable = true;
+        long start = time.now();
+        CompletableFuture<Outcome> outcome = run(net, net.punch("A", A_ADDRS), net.punch("B", B_ADDRS), REVERSAL)
+                .toCompletableFuture();
+        time.advance(60_000);
+
+        Outcome o = outcome.getNow(null);
+        assertNotNull(o);
+        assertTrue(o.success() && o.reversed(), o.toString());
+        assertEquals(0, o.attempts());
+        assertEquals(120, o.elapsedMillis(), "one direct dial (3 x 40 ms), no relay round trip");
+        assertEquals(0, net.streamsOpened, "no DCUtR stream");
+        assertEquals(1, net.dials.size());
+        SimulatedNetwork.Dial d = net.dials.get(0);
+        assertEquals("B", d.side());
+        assertEquals(start, d.at(), "B dials at once");
+        assertEquals(A_PUBLIC, d.addresses(), "B dials A's public addresses from identify");
+        assertTrue(d.asClient(), "B dialed an ordinary connection: it is the client");
+    }
+
+    @Test
+    void failedConnectionReversalIsCancelledAtItsTimeoutAndTheRoundsFollow() {
+        SimulatedNetwork net = new SimulatedNetwork(time, 40, 5);
+        net.aPublic = A_PUBLIC;
+        net.aDirectlyReachable = false; // A is behind a NAT after all: the SYN is dropped
+        long start = time.now();
+        CompletableFuture<Outcome> outcome = run(net, net.punch("A", A_ADDRS), net.punch("B", B_ADDRS), REVERSAL)
+                .toCompletableFuture();
+        time.advance(4_999);
+        assertEquals(0, net.streamsOpened, "the rounds wait for the reversal timeout");
+        time.advance(60_000);
+
+        Outcome o = outcome.getNow(null);
+        assertNotNull(o);
+        assertTrue(o.success() && !o.reversed(), o.toString());
+        assertEquals(1, o.attempts());
+        assertEquals(1, net.streamsOpened);
+        assertTrue(net.reversalDials.get(0).isCancelled(), "the reversal dial was cancelled, freeing its 4-tuple");
+        // then the round as without reversal, 5 s later: 40 open + 80 RTT + 40 SYNC / RTT/2
+        List<SimulatedNetwork.Dial> punches = net.dials.subList(1, net.dials.size());
+        assertEquals(2, punches.size());
+        punches.forEach(p -> assertEquals(start + 5_000 + 160, p.at()));
+        assertEquals(5_000 + 200, o.elapsedMillis());
+    }
+
+    @Test
+    void withoutPublicAddressesOrWithReversalOffNoReversalDialIsMade() {
+        SimulatedNetwork net = new SimulatedNetwork(time, 40, 5);
+        CompletableFuture<Outcome> noAddresses = run(net, net.punch("A", A_ADDRS), net.punch("B", B_ADDRS), REVERSAL)
+                .toCompletableFuture();
+        time.advance(1_000);
+        assertTrue(noAddresses.join().success());
+        assertTrue(net.reversalDials.isEmpty());
+        assertEquals(1, net.streamsOpened);
+
+        SimulatedNetwork off = new SimulatedNetwork(time, 40, 5);
+        off.aPublic = A_PUBLIC;
+        off.aDirectlyReachable = true;
+        CompletableFuture<Outcome> disabled = run(off, off.punch("A", A_ADDRS), off.punch("B", B_ADDRS), SETTINGS)
+                .toCompletableFuture();
+        time.advance(1_000);
+        assertTrue(disabled.join().success() && !disabled.join().reversed());
+        assertTrue(off.reversalDials.isEmpty(), "reversal timeout 0: off");
+        assertEquals(1, off.streamsOpened);
+    }
 }

@@ -22,6 +22,10 @@ final class SimulatedNetwork {
     final long latency;
     final long window;
     boolean natsAllowPunching = true;
+    /** A's public addresses from identify, which B tries first (connection reversal); and whether they answer. */
+    List<Multiaddr> aPublic = List.of();
+    boolean aDirectlyReachable;
+    final List<CompletableFuture<Boolean>> reversalDials = new ArrayList<>();
     final List<Dial> dials = new ArrayList<>();
     final List<HolePunch.Type> sentByA = new ArrayList<>();
     final List<HolePunch.Type> sentByB = new ArrayList<>();
@@ -112,6 +116,16 @@ final class SimulatedNetwork {
                 Dial d = new Dial(side, time.now(), addresses, asClient);
                 dials.add(d);
                 CompletableFuture<Boolean> f = new CompletableFuture<>();
+                if (side.equals("B") && !aPublic.isEmpty() && addresses.equals(aPublic)) {
+                    reversalDials.add(f);
+                    if (aDirectlyReachable) { // an ordinary dial: SYN and SYN-ACK, then the upgrade
+                        time.schedule(() -> {
+                            direct = true;
+                            f.complete(true);
+                        }, 3 * latency);
+                    }
+                    return f;
+                }
                 pending.add(f);
                 // the other side's dial of the same round, if it came within the window
                 for (Dial other : dials) {
@@ -130,6 +144,11 @@ final class SimulatedNetwork {
             @Override
             public boolean directConnected() {
                 return direct;
+            }
+
+            @Override
+            public List<Multiaddr> reversalAddresses() {
+                return side.equals("B") ? aPublic : List.of();
             }
         };
     }
