@@ -131,7 +131,7 @@ class ControlServerTest {
         ControlResponse dht = call(daemonA, ControlRequest.dht(new ControlRequest.Dht(ControlRequest.Dht.GET_VALUE,
                 null, null, new byte[] {1}, null, 0, 0)));
         assertFalse(dht.ok());
-        assertEquals(DhtRequests.UNAVAILABLE, dht.error());
+        assertEquals(DhtRequests.UNAVAILABLE, dht.error()); // no routing services here
 
         ControlResponse noPubsub = call(daemonA, ControlRequest.pubsub(new ControlRequest.PubSub(
                 ControlRequest.PubSub.GET_TOPICS, null, null)));
