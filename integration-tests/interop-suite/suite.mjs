@@ -19,8 +19,9 @@ import { createServer } from '@libp2p/daemon-server'
 import { floodsub } from '@libp2p/floodsub'
 import { identify } from '@libp2p/identify'
 import {
-  UnsupportedError, connectInteropTests, pubsubInteropTests, relayInteropTests, streamInteropTests
+  UnsupportedError, connectInteropTests, dhtInteropTests, pubsubInteropTests, relayInteropTests, streamInteropTests
 } from '@libp2p/interop'
+import { kadDHT, passthroughMapper } from '@libp2p/kad-dht'
 import { noise } from '@libp2p/noise'
 import { ping } from '@libp2p/ping'
 import { tcp } from '@libp2p/tcp'
@@ -135,7 +136,11 @@ async function createJsPeer (options) {
     services.pubsub = floodsub()
   }
   if (options.relay === true) services.relay = circuitRelayServer()
-  if (options.dht === true) throw new UnsupportedError('DHT rows are not run yet')
+  // the standard DHT protocol (the Meshwork daemon speaks it in p2pd mode), answering requests (server mode), and
+  // keeping loopback addresses (the default mapper drops private addresses, which is all this test network has)
+  if (options.dht === true) {
+    services.dht = kadDHT({ protocol: '/ipfs/kad/1.0.0', clientMode: false, peerInfoMapper: passthroughMapper })
+  }
   const node = await createLibp2p({
     addresses: { listen },
     transports: [tcp(), circuitRelayTransport()],
@@ -166,5 +171,6 @@ const factory = {
 
 connectInteropTests(factory)
 relayInteropTests(factory)
+await dhtInteropTests(factory)
 await pubsubInteropTests(factory)
 await streamInteropTests(factory)

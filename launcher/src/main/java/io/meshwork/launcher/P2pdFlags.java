@@ -20,7 +20,10 @@ import java.util.UUID;
  * refused with a clear message rather than silently ignored.
  */
 record P2pdFlags(String listen, List<String> hostAddrs, boolean noListenAddrs, String idFile, boolean relay,
-                 boolean pubsub, String pubsubRouter, boolean dht, boolean dhtServer) {
+                 boolean pubsub, String pubsubRouter, boolean dht, boolean dhtServer, boolean dhtClient) {
+
+    /** The DHT protocol the p2pd mode speaks: the standard one (js and go daemons use it), not Meshwork's own. */
+    static final String DHT_PROTOCOL = "/ipfs/kad/1.0.0";
 
     static final String USAGE = String.join(System.lineSeparator(),
             "p2pd mode (--p2pd): a libp2p daemon control socket, for p2pd clients such as the libp2p interop suite",
@@ -31,18 +34,19 @@ record P2pdFlags(String listen, List<String> hostAddrs, boolean noListenAddrs, S
             "  -relay                 serve as a circuit relay v2 hop",
             "  -pubsub, -pubsubRouter=gossipsub|floodsub   (our router speaks both)",
             "  -noise, -muxer=yamux   the only security protocol and muxer implemented",
-            "  -dht, -dhtServer       accepted; DHT requests answer 'DHT not available in this build'",
+            "  -dht, -dhtServer       DHT (/ipfs/kad/1.0.0) in server mode; -dhtClient: client mode",
+            "                         (without them the DHT is a client and DHT requests are refused)",
             "  without --data, a temporary data directory is used and deleted at exit");
 
     /** Boolean flags accepted with no effect on this node (go-p2pd features we do not need or always have). */
-    private static final Set<String> IGNORED_BOOLEANS = Set.of("quiet", "q", "dhtClient", "natPortMap",
+    private static final Set<String> IGNORED_BOOLEANS = Set.of("quiet", "q", "natPortMap",
             "autoRelay", "autonat", "relayActive", "relayDiscovery", "relayHop", "pubsubSign", "pubsubSignStrict",
             "connManager", "bootstrap", "b", "noise", "echo", "forceReachabilityPublic",
             "forceReachabilityPrivate");
     private static final Set<String> IGNORED_VALUES = Set.of("bootstrapPeers", "connLo", "connHi", "connGrace",
             "gossipsubHeartbeatInterval", "gossipsubHeartbeatInitialDelay", "metricsAddress", "psk",
             "announceAddrs", "noiseKey", "idleTimeout");
-    private static final Set<String> BOOLEANS = Set.of("noListenAddrs", "relay", "pubsub", "dht", "dhtServer",
+    private static final Set<String> BOOLEANS = Set.of("noListenAddrs", "relay", "pubsub", "dht", "dhtServer", "dhtClient",
             "tls", "plaintext", "quic", "webtransport", "webrtc");
 
     static P2pdFlags parse(List<String> flags) throws LaunchOptions.UsageException {
@@ -55,6 +59,7 @@ record P2pdFlags(String listen, List<String> hostAddrs, boolean noListenAddrs, S
         String router = "gossipsub";
         boolean dht = false;
         boolean dhtServer = false;
+        boolean dhtClient = false;
         for (int i = 0; i < flags.size(); i++) {
             String f = flags.get(i);
             String body = f.startsWith("--") ? f.substring(2) : f.substring(1);
@@ -97,6 +102,7 @@ record P2pdFlags(String listen, List<String> hostAddrs, boolean noListenAddrs, S
                 }
                 case "dht" -> dht = on;
                 case "dhtServer" -> dhtServer = on;
+                case "dhtClient" -> dhtClient = on;
                 case "muxer" -> {
                     if (!value.equals("yamux")) {
                         throw new LaunchOptions.UsageException("-muxer " + value + ": only yamux is implemented");
@@ -115,7 +121,8 @@ record P2pdFlags(String listen, List<String> hostAddrs, boolean noListenAddrs, S
                 }
             }
         }
-        return new P2pdFlags(listen, List.copyOf(hostAddrs), noListen, id, relay, pubsub, router, dht, dhtServer);
+        return new P2pdFlags(listen, List.copyOf(hostAddrs), noListen, id, relay, pubsub, router, dht, dhtServer,
+                dhtClient);
     }
 
     private static boolean bool(String name, String value) throws LaunchOptions.UsageException {
@@ -176,9 +183,25 @@ record P2pdFlags(String listen, List<String> hostAddrs, boolean noListenAddrs, S
                 "meshwork.p2pd=" + quote(token));
         write(conf, "io.meshwork.libp2p.daemon", "listen=" + quote(listen),
                 "host.target=" + quote("(meshwork.p2pd=" + token + ")"),
-                "await.listen.addresses=B" + quote(Boolean.toString(!noListenAddrs)));
+                "await.listen.addresses=B" + quote(Boolean.toString(!noListenAddrs)),
+                "dht.enabled=B" + quote(Boolean.toString(dhtEnabled())));
         write(conf, "io.meshwork.libp2p.relay.hop", "enabled=B" + quote(Boolean.toString(relay)));
         write(conf, "io.meshwork.metrics", "enabled=B\"false\"");
+        write(conf, "io.meshwork.libp2p.kad", "mode=" + quote(dhtMode()), "protocol.id=" + quote(DHT_PROTOCOL));
+    }
+
+    /** Whether the daemon serves DHT requests: go-p2pd has a DHT only with one of its DHT flags. */
+    boolean dhtEnabled() {
+        return dht || dhtServer || dhtClient;
+    }
+
+    /**
+     * The DHT mode: server for {@code -dht} (go-p2pd's "full node") and {@code -dhtServer}, client for
+     * {@code -dhtClient} and without DHT flags (the DHT bundle is always there; a client neither answers DHT
+     * requests nor joins routing tables, and no bootstrap nodes: the file replaces the relay's DHT defaults).
+     */
+    String dhtMode() {
+        return dht || dhtServer ? "server" : "client";
     }
 
     private static void write(Path conf, String pid, String... lines) throws IOException {

@@ -47,6 +47,31 @@ class P2pdFlagsTest {
                 .contains("enabled=B\"true\""));
         assertTrue(Files.readString(o.dataDir().resolve("conf/io.meshwork.metrics.config"))
                 .contains("enabled=B\"false\""));
+        assertTrue(daemon.contains("dht.enabled=B\"true\""), daemon);
+        String kad = Files.readString(o.dataDir().resolve("conf/io.meshwork.libp2p.kad.config"));
+        assertTrue(kad.contains("mode=\"server\"") && kad.contains("protocol.id=\"/ipfs/kad/1.0.0\""), kad);
+        assertFalse(kad.contains("bootstrap"), kad);
+    }
+
+    @Test
+    void dhtFlagsChooseTheModeAndWhetherDhtRequestsAreServed(@TempDir Path tmp) throws Exception {
+        record Case(List<String> flags, String mode, boolean enabled) {
+        }
+        for (Case c : List.of(new Case(List.of(), "client", false), new Case(List.of("-dht"), "server", true),
+                new Case(List.of("-dhtServer=true"), "server", true), new Case(List.of("-dhtClient"), "client", true),
+                new Case(List.of("-dht=false"), "client", false))) {
+            List<String> args = new java.util.ArrayList<>(List.of("--p2pd"));
+            args.addAll(c.flags());
+            P2pdFlags f = LaunchOptions.parse(args, DEFAULT).p2pd();
+            assertEquals(c.mode(), f.dhtMode(), c.toString());
+            assertEquals(c.enabled(), f.dhtEnabled(), c.toString());
+            Path data = Files.createTempDirectory(tmp, "d");
+            f.apply(data);
+            assertTrue(Files.readString(data.resolve("conf/io.meshwork.libp2p.kad.config"))
+                    .contains("mode=\"" + c.mode() + "\""), c.toString());
+            assertTrue(Files.readString(data.resolve("conf/io.meshwork.libp2p.daemon.config"))
+                    .contains("dht.enabled=B\"" + c.enabled() + "\""), c.toString());
+        }
     }
 
     @Test

@@ -21,18 +21,21 @@ import org.junit.jupiter.api.Timeout;
  * with our node in its "go" slot: {@code interop-suite/suite.mjs} spawns the relay runtime jar in {@code --p2pd}
  * mode for "go" daemons and runs js-libp2p daemons for "js". Selected rows (mocha {@code --grep}): connect over TCP,
  * echo streams for ed25519/noise/yamux, Circuit Relay v2 in all eight js/Java combinations (both "connects" and
- * "fails to connect without a reservation"), and floodsub. Not run: the DHT group (no Kademlia DHT in this build
- * yet), rows for transports, security protocols, muxers and key types we do not implement, and the suite's
- * gossipsub groups (skipped by the suite itself). Fails on any failing test and on any selected test that did not
+ * "fails to connect without a reservation"), floodsub, and the DHT group (content fetching, content routing,
+ * peer routing; the suite itself skips go/go content routing). Not run: rows for transports, security protocols,
+ * muxers and key types we do not implement, and the suite's gossipsub groups (skipped by the suite itself). Fails on any failing test and on any selected test that did not
  * run. Skipped when {@code node} is not installed.
  */
 @Timeout(value = 20, unit = TimeUnit.MINUTES)
 class OfficialInteropIT {
 
     /** The suite's titles for the rows we run. */
-    static final String GREP = "connection\\.tcp|over relay|ed25519/noise/yamux|pubsub\\.floodSub";
-    /** 3 connect + 16 relay + 3 echo + 4 floodsub (each counts the js/js row too). */
-    static final int EXPECTED_PASSING = 26;
+    static final String GREP = "connection\\.tcp|over relay|ed25519/noise/yamux|pubsub\\.floodSub|dht\\.";
+    /**
+     * 3 connect + 16 relay + 3 echo + 4 floodsub + 11 DHT (4 content fetching, 3 content routing, 4 peer routing;
+     * each counts the js/js row too).
+     */
+    static final int EXPECTED_PASSING = 37;
 
     @Test
     void officialSuiteSelectedRowsPass() throws Exception {

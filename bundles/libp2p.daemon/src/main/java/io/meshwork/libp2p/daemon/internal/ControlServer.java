@@ -336,7 +336,10 @@ final class ControlServer implements AutoCloseable {
                             leftover);
                     case STREAM_HANDLER -> respondAndClose(registerHandler(require(request.streamHandler(),
                             "STREAM_HANDLER", "streamHandler")));
-                    case DHT -> answer(dht.handle(require(request.dht(), "DHT", "dht")));
+                    case DHT -> {
+                        ControlRequest.Dht d = require(request.dht(), "DHT", "dht");
+                        answerDht(withTimeout(dht.handle(d), timeoutMs(d.timeoutSeconds()), "DHT request"));
+                    }
                     case PUBSUB -> pubsub(require(request.pubsub(), "PUBSUB", "pubsub"));
                     default -> respondAndClose(ControlResponse.error(type + " requests are not supported"));
                 }
@@ -350,6 +353,23 @@ final class ControlServer implements AutoCloseable {
 
         private void answer(CompletionStage<ControlResponse> response) {
             response.whenComplete((r, e) -> respondAndClose(e == null ? r : ControlResponse.error(describe(e))));
+        }
+
+        /** Sends the DHT answer's messages, each framed, in one write, then closes. */
+        private void answerDht(CompletionStage<DhtRequests.Answer> answer) {
+            answer.whenComplete((a, e) -> {
+                if (e != null) {
+                    respondAndClose(ControlResponse.error(describe(e)));
+                    return;
+                }
+                if (!a.ok()) {
+                    errors.incrementAndGet();
+                }
+                List<ByteBuffer> frames = a.messages().stream().map(VarintFrames::frame).toList();
+                ByteBuffer all = ByteBuffer.allocate(frames.stream().mapToInt(ByteBuffer::remaining).sum());
+                frames.forEach(all::put);
+                writer.write(all.flip()).whenComplete((v, we) -> close());
+            });
         }
 
         private void respondAndClose(ControlResponse response) {

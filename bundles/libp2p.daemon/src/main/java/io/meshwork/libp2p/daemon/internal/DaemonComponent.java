@@ -6,6 +6,9 @@ import io.meshwork.libp2p.api.metrics.MetricsSource;
 import io.meshwork.libp2p.api.metrics.MetricsWriter;
 import io.meshwork.libp2p.api.multiaddr.Multiaddr;
 import io.meshwork.libp2p.api.pubsub.PubSub;
+import io.meshwork.libp2p.api.routing.ContentRouting;
+import io.meshwork.libp2p.api.routing.PeerRouting;
+import io.meshwork.libp2p.api.routing.ValueStore;
 import io.meshwork.libp2p.api.spi.Transport;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -49,6 +52,19 @@ public final class DaemonComponent implements MetricsSource {
             policyOption = ReferencePolicyOption.GREEDY)
     private volatile @Nullable PubSub pubsub;
 
+    // the DHT (libp2p.kad) serves all three; without it DHT requests answer "DHT not available in this build"
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile @Nullable PeerRouting peerRouting;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile @Nullable ContentRouting contentRouting;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile @Nullable ValueStore valueStore;
+
     private final ControlServer server;
 
     @Activate
@@ -78,7 +94,8 @@ public final class DaemonComponent implements MetricsSource {
                 }
             };
         };
-        this.server = new ControlServer(host, () -> pubsub, new DhtRequests(), registrar,
+        this.server = new ControlServer(host, () -> pubsub, new DhtRequests(() -> peerRouting, () -> contentRouting,
+                () -> valueStore, config.dht_enabled()), registrar,
                 ControlServer.Settings.of(config), bind);
         LOG.info("libp2p daemon control socket on {} for {}", server.multiaddr(), host.peerId());
         // Ready when the host can dial TCP (the transport reference above; the host binds the same service in the

@@ -42,4 +42,8 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
     @AttributeDefinition(name = "Subscription queue (messages)", description = "Pubsub messages queued per"
             + " SUBSCRIBE connection; beyond it new messages are dropped for that subscriber.")
     int subscription_queue() default 1024;
+
+    @AttributeDefinition(name = "DHT requests", description = "Serve DHT requests through the node's DHT"
+            + " (libp2p.kad); when false they are refused, as by a go-p2pd started without -dht.")
+    boolean dht_enabled() default true;
 }

@@ -131,7 +131,7 @@ class ControlServerTest {
         ControlResponse dht = call(daemonA, ControlRequest.dht(new ControlRequest.Dht(ControlRequest.Dht.GET_VALUE,
                 null, null, new byte[] {1}, null, 0, 0)));
         assertFalse(dht.ok());
-        assertEquals(DhtRequests.UNAVAILABLE, dht.error());
+        assertEquals(DhtRequests.UNAVAILABLE, dht.error()); // no routing services here
 
         ControlResponse noPubsub = call(daemonA, ControlRequest.pubsub(new ControlRequest.PubSub(
                 ControlRequest.PubSub.GET_TOPICS, null, null)));
@@ -181,7 +181,7 @@ class ControlServerTest {
 
     // ------------------------------------------------------------------ a tiny blocking client
 
-    private static Socket connect(ControlServer server) throws IOException {
+    static Socket connect(ControlServer server) throws IOException {
         InetSocketAddress at = server.multiaddr().toInetSocketAddress().orElseThrow();
         Socket s = new Socket(at.getAddress(), at.getPort());
         s.setSoTimeout(10_000);
@@ -201,7 +201,7 @@ class ControlServerTest {
         return peers == null ? List.of() : peers;
     }
 
-    private static void send(Socket s, ControlRequest request) throws IOException {
+    static void send(Socket s, ControlRequest request) throws IOException {
         byte[] body = DaemonCodec.encode(request);
         OutputStream out = s.getOutputStream();
         out.write(Varint.encode(body.length));
@@ -209,7 +209,7 @@ class ControlServerTest {
         out.flush();
     }
 
-    private static byte[] readFrame(InputStream in) throws IOException {
+    static byte[] readFrame(InputStream in) throws IOException {
         ByteArrayOutputStream prefix = new ByteArrayOutputStream();
         int b;
         do {

@@ -443,6 +443,48 @@ public final class DaemonCodec {
         return w.toByteArray();
     }
 
+    /** {@code Response{type OK, dht}}: the first message of every successful DHT answer that carries one. */
+    public static byte[] encodeOkWithDht(byte[] dhtResponse) {
+        return new Protobuf.Writer().uint64(1, 0).bytes(5, dhtResponse).toByteArray();
+    }
+
+    /** A decoded {@code DHTResponse}. */
+    public record DhtResponse(int type, ControlResponse.@Nullable PeerInfo peer, byte @Nullable [] value) {
+    }
+
+    public static DhtResponse decodeDhtResponse(byte[] in) {
+        Protobuf.Reader r = new Protobuf.Reader(in, "daemon DHTResponse");
+        int type = -1;
+        ControlResponse.PeerInfo peer = null;
+        byte[] value = null;
+        while (r.hasNext()) {
+            switch (r.next()) {
+                case 1 -> type = enumValue(r, "type");
+                case 2 -> peer = decodePeerInfo(r.bytes(in.length));
+                case 3 -> value = r.bytes(MAX_DATA);
+                default -> r.skip();
+            }
+        }
+        if (type < 0) {
+            throw r.malformed("missing type");
+        }
+        return new DhtResponse(type, peer, value);
+    }
+
+    /** The {@code dht} field (5) of an encoded {@code Response}, or null. */
+    public static byte @Nullable [] dhtOf(byte[] response) {
+        Protobuf.Reader r = new Protobuf.Reader(response, "daemon Response");
+        byte[] dht = null;
+        while (r.hasNext()) {
+            if (r.next() == 5) {
+                dht = r.bytes(response.length);
+            } else {
+                r.skip();
+            }
+        }
+        return dht;
+    }
+
     // ------------------------------------------------------------------ fields
 
     private static int enumValue(Protobuf.Reader r, String what) {

@@ -12,8 +12,9 @@ import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 
 /**
- * Seeded fuzzing: mutated valid messages and random bytes either decode to a message whose encoding decodes to the
- * same encoding again, or fail with {@link MalformedDataException}; nothing else.
+ * Seeded fuzzing (requests, responses, stream infos, pubsub messages, DHT responses): mutated valid messages and
+ * random bytes either decode to a message whose encoding decodes to the same encoding again, or fail with
+ * {@link MalformedDataException}; nothing else.
  */
 class DaemonCodecFuzzTest {
 
@@ -33,7 +34,10 @@ class DaemonCodecFuzzTest {
                 DaemonCodec.encode(ControlResponse.pubsub(new ControlResponse.PubSubResponse(List.of("t"),
                         List.of(DaemonCodecTest.PEER)))),
                 DaemonCodec.encode(new StreamInfo(DaemonCodecTest.PEER, ADDR, "/p")),
-                DaemonCodec.encode(new PsMessage(new byte[] {1}, new byte[] {2}, new byte[] {3}, List.of("t"))));
+                DaemonCodec.encode(new PsMessage(new byte[] {1}, new byte[] {2}, new byte[] {3}, List.of("t"))),
+                DaemonCodec.encodeOkWithDht(DaemonCodec.encodeDhtResponse(0, null, null)),
+                DaemonCodec.encodeDhtResponse(1, new ControlResponse.PeerInfo(DaemonCodecTest.PEER, List.of(ADDR)),
+                        new byte[] {4, 5}));
         Random random = new Random(8);
         int decoded = 0;
         for (int i = 0; i < 12_000; i++) {
@@ -55,6 +59,17 @@ class DaemonCodecFuzzTest {
             decoded += roundTrip(input, DaemonCodec::decodeResponse, DaemonCodec::encode);
             decoded += roundTrip(input, DaemonCodec::decodeStreamInfo, DaemonCodec::encode);
             decoded += roundTrip(input, DaemonCodec::decodePsMessage, DaemonCodec::encode);
+            decoded += roundTrip(input, DaemonCodec::decodeDhtResponse,
+                    d -> DaemonCodec.encodeDhtResponse(d.type(), d.peer(), d.value()));
+            try {
+                byte[] dht = DaemonCodec.dhtOf(input);
+                if (dht != null) {
+                    decoded += roundTrip(dht, DaemonCodec::decodeDhtResponse,
+                            d -> DaemonCodec.encodeDhtResponse(d.type(), d.peer(), d.value()));
+                }
+            } catch (MalformedDataException expected) {
+                // not a Response
+            }
         }
         assertTrue(decoded > 1000, "the fuzzer should also produce valid messages: " + decoded);
     }
