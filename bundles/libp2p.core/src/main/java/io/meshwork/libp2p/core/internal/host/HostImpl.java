@@ -526,6 +526,9 @@ public final class HostImpl implements Host {
             } else {
                 l.disconnected(conn);
             }
+        } catch (LazyService.GoneException e) {
+            // its bundle is stopping (e.g. the framework shuts down while connections close): nothing to tell
+            LOG.debug("Connection listener {} is gone; not told about {}: {}", l, conn, e.getMessage());
         } catch (RuntimeException e) {
             LOG.warn("Connection listener {} failed for {}", l, conn, e);
         }

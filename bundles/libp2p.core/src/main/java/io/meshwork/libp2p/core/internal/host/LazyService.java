@@ -26,6 +26,15 @@ import org.osgi.service.component.ComponentServiceObjects;
  */
 final class LazyService<S> {
 
+    /** The service was unregistered (its bundle is stopping) or its component could not be activated. */
+    static final class GoneException extends IllegalStateException {
+        private static final long serialVersionUID = 1L;
+
+        GoneException(String message) {
+            super(message);
+        }
+    }
+
     private final ComponentServiceObjects<S> objects;
     private volatile S service;
 
@@ -41,7 +50,7 @@ final class LazyService<S> {
                 if (s == null) {
                     s = objects.getService();
                     if (s == null) {
-                        throw new IllegalStateException("the service " + objects.getServiceReference()
+                        throw new GoneException("the service " + objects.getServiceReference()
                                 + " is gone or could not be created");
                     }
                     service = s;
