@@ -29,6 +29,8 @@ public final class YamuxMuxer implements StreamMuxer {
     private final YamuxConfig config;
     private final int highWater;
     private final ScheduledExecutorService timer;
+    /** Bytes buffered in the receive buffers of all sessions, shared by them. */
+    private final ReceiveBudget budget;
     /** Live sessions, closed (GO_AWAY) when this service goes away. */
     private final Set<YamuxSessionAdapter> live = ConcurrentHashMap.newKeySet();
 
@@ -41,11 +43,16 @@ public final class YamuxMuxer implements StreamMuxer {
                 .maxQueuedWriteBytes(c.max_queued_write_bytes())
                 .keepaliveInterval(Duration.ofSeconds(c.keepalive_seconds()))
                 .pingTimeout(Duration.ofSeconds(c.ping_timeout_seconds()))
-                .build(), c.transport_high_water());
+                .build(), c.transport_high_water(), c.max_buffered_total());
     }
 
     YamuxMuxer(YamuxConfig config, int highWater) {
+        this(config, highWater, 0);
+    }
+
+    YamuxMuxer(YamuxConfig config, int highWater, long maxBufferedTotal) {
         this.config = config;
+        this.budget = new ReceiveBudget(maxBufferedTotal);
         this.highWater = highWater;
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "yamux-timer");
@@ -61,10 +68,15 @@ public final class YamuxMuxer implements StreamMuxer {
         timer.shutdownNow();
     }
 
+    /** The budget shared by this muxer's sessions (for tests and diagnostics). */
+    ReceiveBudget budget() {
+        return budget;
+    }
+
     @Override
     public Session start(Duplex secured, Direction direction, Consumer<Duplex> onInboundStream) {
         YamuxSessionAdapter session = new YamuxSessionAdapter(secured, direction, config, highWater, timer,
-                onInboundStream);
+                onInboundStream, budget);
         live.add(session);
         session.closeFuture().whenComplete((v, e) -> live.remove(session));
         return session;

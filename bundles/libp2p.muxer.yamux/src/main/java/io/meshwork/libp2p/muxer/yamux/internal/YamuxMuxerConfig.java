@@ -29,4 +29,10 @@ public @interface YamuxMuxerConfig {
     @AttributeDefinition(name = "Transport high water mark (bytes)", description = "Frames handed to the connection"
             + " but not yet sent, above which streams stop sending data until it drains below a quarter of it.")
     int transport_high_water() default 2 * 1024 * 1024;
+
+    @AttributeDefinition(name = "Max buffered inbound bytes, all connections (bytes)", description = "Data received"
+            + " within the streams' windows but not yet read, summed over every connection. Above it, connections"
+            + " that hold such data stop reading their socket (the sender is slowed by TCP) until the sum falls to"
+            + " three quarters of it. 0 = unlimited.")
+    long max_buffered_total() default 0;
 }

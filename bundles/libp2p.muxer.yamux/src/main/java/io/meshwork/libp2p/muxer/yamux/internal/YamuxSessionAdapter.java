@@ -19,7 +19,7 @@ import org.jspecify.annotations.Nullable;
  * drive the session's transport writability, so a slow socket slows every stream's writer.
  * Confined to the duplex's executor.
  */
-final class YamuxSessionAdapter implements StreamMuxer.Session, FrameSink, SessionListener {
+final class YamuxSessionAdapter implements StreamMuxer.Session, FrameSink, SessionListener, ReceiveBudget.Member {
 
     /** DATA payloads from this size on are handed to the secured duplex without a copy. */
     static final int RETAIN_MIN_PAYLOAD = 4096;
@@ -33,10 +33,21 @@ final class YamuxSessionAdapter implements StreamMuxer.Session, FrameSink, Sessi
     /** Executor-confined. */
     private long unsent;
     private boolean writable = true;
+    private final ReceiveBudget budget;
+    /** Executor-confined: this session's bytes counted in the budget, and whether the budget paused reading. */
+    private long accounted;
+    private boolean budgetClosed;
+    private boolean pausedByBudget;
 
     YamuxSessionAdapter(Duplex secured, Direction direction, YamuxConfig config, int highWater,
                         ScheduledExecutorService timer, Consumer<Duplex> onInboundStream) {
+        this(secured, direction, config, highWater, timer, onInboundStream, new ReceiveBudget(0));
+    }
+
+    YamuxSessionAdapter(Duplex secured, Direction direction, YamuxConfig config, int highWater,
+                        ScheduledExecutorService timer, Consumer<Duplex> onInboundStream, ReceiveBudget budget) {
         this.secured = secured;
+        this.budget = budget;
         this.highWater = highWater;
         this.loop = new LoopExecutor(secured.executor(), timer);
         this.session = new YamuxSession(direction == Direction.OUTBOUND ? YamuxSession.Role.CLIENT
@@ -46,7 +57,10 @@ final class YamuxSessionAdapter implements StreamMuxer.Session, FrameSink, Sessi
             secured.setReader(new DuplexReader() {
                 @Override
                 public void onData(ByteBuffer data) {
-                    loop.run(() -> session.onInbound(data));
+                    loop.run(() -> {
+                        session.onInbound(data);
+                        checkBudget();
+                    });
                 }
 
                 @Override
@@ -59,8 +73,66 @@ final class YamuxSessionAdapter implements StreamMuxer.Session, FrameSink, Sessi
                     loop.run(() -> session.onTransportClosed(cause));
                 }
             });
+            session.setReceiveBufferedListener(this::onReceiveBuffered);
             session.start();
         });
+    }
+
+    // ---- ReceiveBudget: stop reading the connection while all sessions together buffer too much
+
+    /** In the executor, after inbound bytes were processed. */
+    private void checkBudget() {
+        if (!pausedByBudget && !budgetClosed && budget.shouldPause(session.receiveBuffered())) {
+            pausedByBudget = true;
+            session.setInboundPaused(true);
+            secured.pauseReading();
+            budget.paused(this);
+        }
+    }
+
+    /** In the executor: the session's stream receive buffers grew or shrank by {@code delta}. */
+    private void onReceiveBuffered(long delta) {
+        if (budgetClosed) {
+            return;
+        }
+        accounted += delta;
+        budget.add(delta);
+        if (pausedByBudget && accounted <= 0) {
+            // Nothing of ours is buffered any more: holding the connection would only delay its pings.
+            budget.resumed(this);
+            secured.executor().execute(this::resumeFromBudget);
+        }
+    }
+
+    @Override
+    public void wake() {
+        secured.executor().execute(this::resumeFromBudget);
+    }
+
+    private void resumeFromBudget() {
+        loop.run(() -> {
+            if (pausedByBudget) {
+                pausedByBudget = false;
+                session.setInboundPaused(false);
+                if (!budgetClosed) {
+                    secured.resumeReading();
+                }
+            }
+        });
+    }
+
+    private void leaveBudget() {
+        if (!budgetClosed) {
+            budgetClosed = true;
+            budget.add(-accounted);
+            accounted = 0;
+            budget.resumed(this);
+        }
+    }
+
+    /** For tests: whether the budget paused this session's reading. */
+    boolean pausedByBudget() {
+        return pausedByBudget;
     }
 
     // ---- FrameSink: the session's output
@@ -131,6 +203,7 @@ final class YamuxSessionAdapter implements StreamMuxer.Session, FrameSink, Sessi
 
     @Override
     public void onSessionClosed(YamuxSessionClosedException reason) {
+        leaveBudget();
         secured.close();
         boolean clean = reason.reason() == YamuxSessionClosedException.Reason.LOCAL_CLOSE
                 || (reason.reason() == YamuxSessionClosedException.Reason.TRANSPORT_CLOSED && reason.getCause() == null)
