@@ -35,4 +35,9 @@ public @interface YamuxMuxerConfig {
             + " that hold such data stop reading their socket (the sender is slowed by TCP) until the sum falls to"
             + " three quarters of it. 0 = unlimited.")
     long max_buffered_total() default 0;
+
+    @AttributeDefinition(name = "Longest pause for the buffer budget (ms)", description = "A connection paused for"
+            + " max.buffered.total reads again after this long at the latest (and pauses again if still over it):"
+            + " window updates for its own writes wait behind the data it does not read.")
+    long max_buffered_pause_ms() default 100;
 }

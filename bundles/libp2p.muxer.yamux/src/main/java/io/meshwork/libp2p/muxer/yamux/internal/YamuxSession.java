@@ -540,6 +540,20 @@ public final class YamuxSession {
         this.receiveBufferedListener = Objects.requireNonNull(listener, "listener");
     }
 
+    /**
+     * Whether a stream has data queued for the peer's window while that window is used up: only reading the
+     * connection brings the window update, so pausing this session's reading could stall it (and, through a relay,
+     * the connection whose data it forwards). Linear in the number of streams.
+     */
+    boolean awaitingPeerWindow() {
+        for (YamuxStream s : streams.values()) {
+            if (s.queuedWriteBytes() > 0 && s.sendWindow() <= 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Bytes held in stream receive buffers (without a partial frame). */
     long receiveBuffered() {
         return receiveBuffered;

@@ -5,10 +5,12 @@ import io.meshwork.libp2p.api.io.Duplex;
 import io.meshwork.libp2p.api.io.DuplexReader;
 import io.meshwork.libp2p.api.spi.StreamMuxer;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
@@ -38,16 +40,20 @@ final class YamuxSessionAdapter implements StreamMuxer.Session, FrameSink, Sessi
     private long accounted;
     private boolean budgetClosed;
     private boolean pausedByBudget;
+    private int pauseToken;
+    private final Duration maxPause;
 
     YamuxSessionAdapter(Duplex secured, Direction direction, YamuxConfig config, int highWater,
                         ScheduledExecutorService timer, Consumer<Duplex> onInboundStream) {
-        this(secured, direction, config, highWater, timer, onInboundStream, new ReceiveBudget(0));
+        this(secured, direction, config, highWater, timer, onInboundStream, new ReceiveBudget(0), Duration.ZERO);
     }
 
     YamuxSessionAdapter(Duplex secured, Direction direction, YamuxConfig config, int highWater,
-                        ScheduledExecutorService timer, Consumer<Duplex> onInboundStream, ReceiveBudget budget) {
+                        ScheduledExecutorService timer, Consumer<Duplex> onInboundStream, ReceiveBudget budget,
+                        Duration maxPause) {
         this.secured = secured;
         this.budget = budget;
+        this.maxPause = maxPause;
         this.highWater = highWater;
         this.loop = new LoopExecutor(secured.executor(), timer);
         this.session = new YamuxSession(direction == Direction.OUTBOUND ? YamuxSession.Role.CLIENT
@@ -82,11 +88,26 @@ final class YamuxSessionAdapter implements StreamMuxer.Session, FrameSink, Sessi
 
     /** In the executor, after inbound bytes were processed. */
     private void checkBudget() {
-        if (!pausedByBudget && !budgetClosed && budget.shouldPause(session.receiveBuffered())) {
+        if (!pausedByBudget && !budgetClosed && budget.shouldPause(session.receiveBuffered())
+                && !session.awaitingPeerWindow()) {
             pausedByBudget = true;
             session.setInboundPaused(true);
             secured.pauseReading();
             budget.paused(this);
+            int token = ++pauseToken;
+            try {
+                loop.schedule(() -> {
+                    // Read again after a while in any case: window updates for our writes wait behind the data.
+                    if (pausedByBudget && pauseToken == token) {
+                        budget.resumed(this);
+                        resumeFromBudget();
+                    }
+                }, maxPause);
+            } catch (RejectedExecutionException e) {
+                // the muxer is going away: do not stay paused
+                budget.resumed(this);
+                secured.executor().execute(this::resumeFromBudget);
+            }
         }
     }
 

@@ -56,6 +56,53 @@ class ReceiveBudgetFloodTest {
         assertEquals(sorted(r.sent()), sorted(r.received()));
     }
 
+    /**
+     * Liveness: a connection holds data its reader never takes (so the budget stays exceeded), while its own writes
+     * need the peer's window updates, which arrive behind inbound data. The paused connection must still read them:
+     * its 1 MiB write (four windows) completes.
+     */
+    @Test
+    void aPausedConnectionStillReceivesWindowUpdatesForItsWrites() throws Exception {
+        YamuxConfig config = YamuxConfig.builder().maxWindow(256 * 1024).build();
+        YamuxMuxer receiver = new YamuxMuxer(config, 256 * 1024, 1, java.time.Duration.ofMillis(100));
+        YamuxMuxer sender = new YamuxMuxer(config, 256 * 1024);
+        try (Pipe.Loop senderLoop = new Pipe.Loop("sender");
+             Pipe.Loop receiverLoop = new Pipe.Loop("receiver")) {
+            try {
+                Pipe pipe = new Pipe(senderLoop, receiverLoop, KERNEL);
+                CompletableFuture<Long> echoed = new CompletableFuture<>();
+                StreamMuxer.Session recv = receiver.start(pipe.b, Direction.INBOUND, stream -> {
+                    stream.setReader(data -> data.position(data.limit()));
+                    stream.pauseReading(); // a reader that never takes its data: the budget stays exceeded
+                });
+                StreamMuxer.Session send = sender.start(pipe.a, Direction.OUTBOUND, stream -> stream.setReader(
+                        new DuplexReader() {
+                            long n;
+
+                            @Override
+                            public void onData(ByteBuffer data) {
+                                n += data.remaining();
+                                data.position(data.limit());
+                            }
+
+                            @Override
+                            public void onEnd() {
+                                echoed.complete(n);
+                            }
+                        }));
+                // the sender floods the receiver (its reader never reads), keeping the receiver's budget exceeded
+                send.openStream().thenAccept(d -> writeAll(d, new byte[BYTES_PER_STREAM], 0));
+                byte[] big = new byte[1024 * 1024];
+                recv.openStream().thenAccept(d -> writeAll(d, big, 0));
+                assertEquals(big.length, echoed.get(30, TimeUnit.SECONDS));
+                assertTrue(receiver.budget().pauses() > 0, "the receiver did pause");
+            } finally {
+                receiver.deactivate();
+                sender.deactivate();
+            }
+        }
+    }
+
     private static List<Long> sorted(List<Long> l) {
         List<Long> c = new ArrayList<>(l);
         c.sort(null);
@@ -65,8 +112,8 @@ class ReceiveBudgetFloodTest {
     private Result flood(long budget) throws Exception {
         YamuxConfig config = YamuxConfig.builder().maxWindow(256 * 1024).build();
         ScheduledExecutorService slow = Executors.newSingleThreadScheduledExecutor();
-        YamuxMuxer receiver = new YamuxMuxer(config, 256 * 1024, budget);
-        YamuxMuxer sender = new YamuxMuxer(config, 256 * 1024, 0);
+        YamuxMuxer receiver = new YamuxMuxer(config, 256 * 1024, budget, java.time.Duration.ofMillis(100));
+        YamuxMuxer sender = new YamuxMuxer(config, 256 * 1024);
         int total = CONNECTIONS * STREAMS_PER_CONNECTION;
         ConcurrentLinkedQueue<Long> received = new ConcurrentLinkedQueue<>();
         ConcurrentLinkedQueue<Long> sent = new ConcurrentLinkedQueue<>();
