@@ -36,8 +36,9 @@ public @interface YamuxMuxerConfig {
             + " three quarters of it. 0 = unlimited.")
     long max_buffered_total() default 0;
 
-    @AttributeDefinition(name = "Longest pause for the buffer budget (ms)", description = "A connection paused for"
-            + " max.buffered.total reads again after this long at the latest (and pauses again if still over it):"
-            + " window updates for its own writes wait behind the data it does not read.")
+    @AttributeDefinition(name = "Budget re-check interval (ms)", description = "A connection paused for"
+            + " max.buffered.total checks this often whether it must read again: when its own writes wait for the"
+            + " peer's window (the update waits behind the unread data), when it holds nothing, or after half the"
+            + " ping timeout.")
     long max_buffered_pause_ms() default 100;
 }

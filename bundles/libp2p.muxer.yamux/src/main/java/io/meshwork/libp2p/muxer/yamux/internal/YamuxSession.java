@@ -554,6 +554,16 @@ public final class YamuxSession {
         return false;
     }
 
+    /** Whether a stream would buffer data arriving now (its reader is paused or not set yet). */
+    boolean hasStalledReader() {
+        for (YamuxStream s : streams.values()) {
+            if (s.readStalled()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Bytes held in stream receive buffers (without a partial frame). */
     long receiveBuffered() {
         return receiveBuffered;

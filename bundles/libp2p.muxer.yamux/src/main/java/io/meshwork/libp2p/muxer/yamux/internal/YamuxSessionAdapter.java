@@ -41,7 +41,9 @@ final class YamuxSessionAdapter implements StreamMuxer.Session, FrameSink, Sessi
     private boolean budgetClosed;
     private boolean pausedByBudget;
     private int pauseToken;
+    private long pausedAt;
     private final Duration maxPause;
+    private final Duration maxPauseTotal;
 
     YamuxSessionAdapter(Duplex secured, Direction direction, YamuxConfig config, int highWater,
                         ScheduledExecutorService timer, Consumer<Duplex> onInboundStream) {
@@ -54,6 +56,7 @@ final class YamuxSessionAdapter implements StreamMuxer.Session, FrameSink, Sessi
         this.secured = secured;
         this.budget = budget;
         this.maxPause = maxPause;
+        this.maxPauseTotal = config.pingTimeout().dividedBy(2);
         this.highWater = highWater;
         this.loop = new LoopExecutor(secured.executor(), timer);
         this.session = new YamuxSession(direction == Direction.OUTBOUND ? YamuxSession.Role.CLIENT
@@ -86,28 +89,51 @@ final class YamuxSessionAdapter implements StreamMuxer.Session, FrameSink, Sessi
 
     // ---- ReceiveBudget: stop reading the connection while all sessions together buffer too much
 
-    /** In the executor, after inbound bytes were processed. */
+    /**
+     * In the executor, after inbound bytes were processed: over the budget, stop reading if this session holds
+     * buffered data or would buffer what comes next (a stream's reader is paused), unless its own writes wait for
+     * the peer's window (the update arrives only by reading).
+     */
     private void checkBudget() {
-        if (!pausedByBudget && !budgetClosed && budget.shouldPause(session.receiveBuffered())
+        if (pausedByBudget || budgetClosed || !budget.enabled()) {
+            return;
+        }
+        long own = session.receiveBuffered();
+        if (budget.shouldPause(own > 0 || session.hasStalledReader() ? Math.max(own, 1) : 0)
                 && !session.awaitingPeerWindow()) {
             pausedByBudget = true;
+            pausedAt = System.nanoTime();
             session.setInboundPaused(true);
             secured.pauseReading();
             budget.paused(this);
-            int token = ++pauseToken;
-            try {
-                loop.schedule(() -> {
-                    // Read again after a while in any case: window updates for our writes wait behind the data.
-                    if (pausedByBudget && pauseToken == token) {
-                        budget.resumed(this);
-                        resumeFromBudget();
-                    }
-                }, maxPause);
-            } catch (RejectedExecutionException e) {
-                // the muxer is going away: do not stay paused
-                budget.resumed(this);
-                secured.executor().execute(this::resumeFromBudget);
-            }
+            scheduleRecheck(++pauseToken);
+        }
+    }
+
+    /**
+     * While paused, every {@code maxPause}: read again if our writes now wait for the peer's window, if nothing of
+     * ours is or would be buffered, or once the pause has lasted half the ping timeout (the peer's keepalive pings
+     * wait unread behind the data too).
+     */
+    private void scheduleRecheck(int token) {
+        try {
+            loop.schedule(() -> {
+                if (!pausedByBudget || pauseToken != token) {
+                    return;
+                }
+                boolean idle = accounted <= 0 && !session.hasStalledReader();
+                boolean tooLong = System.nanoTime() - pausedAt >= maxPauseTotal.toNanos();
+                if (idle || tooLong || session.awaitingPeerWindow()) {
+                    budget.resumed(this);
+                    resumeFromBudget();
+                } else {
+                    scheduleRecheck(token);
+                }
+            }, maxPause);
+        } catch (RejectedExecutionException e) {
+            // the muxer is going away: do not stay paused
+            budget.resumed(this);
+            secured.executor().execute(this::resumeFromBudget);
         }
     }
 
@@ -118,11 +144,6 @@ final class YamuxSessionAdapter implements StreamMuxer.Session, FrameSink, Sessi
         }
         accounted += delta;
         budget.add(delta);
-        if (pausedByBudget && accounted <= 0) {
-            // Nothing of ours is buffered any more: holding the connection would only delay its pings.
-            budget.resumed(this);
-            secured.executor().execute(this::resumeFromBudget);
-        }
     }
 
     @Override
