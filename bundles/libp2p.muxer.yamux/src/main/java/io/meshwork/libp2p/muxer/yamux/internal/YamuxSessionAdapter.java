@@ -95,12 +95,10 @@ final class YamuxSessionAdapter implements StreamMuxer.Session, FrameSink, Sessi
      * the peer's window (the update arrives only by reading).
      */
     private void checkBudget() {
-        if (pausedByBudget || budgetClosed || !budget.enabled()) {
-            return;
+        if (pausedByBudget || budgetClosed || !budget.shouldPause(1)) {
+            return; // shouldPause(1): the budget is on and exceeded; only then look at the streams
         }
-        long own = session.receiveBuffered();
-        if (budget.shouldPause(own > 0 || session.hasStalledReader() ? Math.max(own, 1) : 0)
-                && !session.awaitingPeerWindow()) {
+        if ((session.receiveBuffered() > 0 || session.hasStalledReader()) && !session.awaitingPeerWindow()) {
             pausedByBudget = true;
             pausedAt = System.nanoTime();
             session.setInboundPaused(true);
