@@ -90,6 +90,7 @@ import org.jspecify.annotations.Nullable;
  *     [--parallel 32] [--circuits 1000] [--circuit-bytes 1048576] [--circuit-parallel 32]
  *     [--circuit-rate bytes/s per circuit (default 0: as fast as each circuit goes)]
  *     [--interop-dir integration-tests/interop-js] [--js-heap-mib 512]
+ *     [--relay-yamux-budget bytes]   (the java relay's Yamux max.buffered.total instead of its default; 0 = off)
  *     [--hold seconds]   (keeps the relay and the clients up after the last step, e.g. for jmap -histo)
  * </pre>
  *
@@ -158,7 +159,7 @@ public final class RelayCapacityBench {
         for (String t : targets) {
             Target target = switch (t.trim()) {
                 case "java" -> JavaRelay.start(Path.of(opt.getOrDefault("relay-jar",
-                        "relay-runtime/target/meshwork-relay.jar")), xmx);
+                        "relay-runtime/target/meshwork-relay.jar")), xmx, opt.get("relay-yamux-budget"));
                 case "js" -> JsRelay.start(Path.of(opt.getOrDefault("interop-dir", "integration-tests/interop-js")),
                         jsHeapMib, counts.get(counts.size() - 1));
                 default -> throw new IllegalArgumentException("unknown target " + t + " (java, js)");
@@ -628,7 +629,7 @@ public final class RelayCapacityBench {
             this.metricsUrl = metricsUrl;
         }
 
-        static JavaRelay start(Path jar, String xmx) throws Exception {
+        static JavaRelay start(Path jar, String xmx, @Nullable String yamuxBudget) throws Exception {
             Path data = Files.createTempDirectory("relay-capacity-");
             Path conf = Files.createDirectories(data.resolve("conf"));
             // the relay runtime's connection defaults, as an operator's file replaces them all
@@ -637,6 +638,12 @@ public final class RelayCapacityBench {
             Files.writeString(conf.resolve("io.meshwork.metrics.cfg"), "enabled = true\nport = 0\n");
             Files.writeString(conf.resolve("io.meshwork.libp2p.relay.hop.config"),
                     "enabled = B\"true\"\nmax.reservations.per.ip = I\"1000000\"\nallow.private.addresses = B\"true\"\n");
+            if (yamuxBudget != null) {
+                // the relay runtime's other Yamux defaults, as an operator's file replaces them all
+                Files.writeString(conf.resolve("io.meshwork.libp2p.muxer.yamux.config"), "max.window = I\"262144\"\n"
+                        + "transport.high.water = I\"262144\"\nmax.buffered.total = L\"" + Long.parseLong(yamuxBudget)
+                        + "\"\n");
+            }
             Process relay = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-Xmx" + xmx,
                     "-jar", jar.toString(), "--no-shell", "--data", data.toString()).redirectErrorStream(true).start();
             Runtime.getRuntime().addShutdownHook(new Thread(relay::destroyForcibly));

@@ -41,6 +41,12 @@ public final class RelayDefaults {
     static final int MAX_WINDOW = 256 * 1024;
     /** Bytes queued for one connection's socket before its streams wait (the desktop default is 2 MiB). */
     static final int TRANSPORT_HIGH_WATER = 256 * 1024;
+    /**
+     * Bytes all connections together may hold in Yamux receive buffers before the connections holding such data
+     * stop reading their sockets (their senders then wait in TCP): 64 MiB leaves room in a 512 MiB heap for
+     * 10,000 reservations (about 150 MiB), the splice and send queues of 1,000 busy circuits and garbage.
+     */
+    static final long MAX_BUFFERED_TOTAL = 64L * 1024 * 1024;
     static final String[] LISTEN = {"/ip4/0.0.0.0/tcp/4001", "/ip6/::/tcp/4001"};
     static final int MAX_CONNECTIONS = 12_000;
     static final int LOW_WATERMARK = 11_000;
@@ -77,9 +83,11 @@ public final class RelayDefaults {
         Dictionary<String, Object> yamux = new Hashtable<>();
         yamux.put("max.window", MAX_WINDOW);
         yamux.put("transport.high.water", TRANSPORT_HIGH_WATER);
+        yamux.put("max.buffered.total", MAX_BUFFERED_TOTAL);
         if (apply(configAdmin, data, YAMUX_PID, yamux)) {
-            LOG.info("Relay defaults: Yamux windows up to {} KiB per stream, {} KiB queued per connection (override"
-                    + " in conf/{}.cfg)", MAX_WINDOW / 1024, TRANSPORT_HIGH_WATER / 1024, YAMUX_PID);
+            LOG.info("Relay defaults: Yamux windows up to {} KiB per stream, {} KiB queued per connection, {} MiB"
+                    + " buffered inbound in all (override in conf/{}.cfg)", MAX_WINDOW / 1024,
+                    TRANSPORT_HIGH_WATER / 1024, MAX_BUFFERED_TOTAL >> 20, YAMUX_PID);
         }
         Dictionary<String, Object> metrics = new Hashtable<>();
         metrics.put("enabled", Boolean.TRUE);

@@ -2,6 +2,8 @@ package io.meshwork.libp2p.muxer.yamux.internal;
 
 import io.meshwork.libp2p.api.host.Direction;
 import io.meshwork.libp2p.api.io.Duplex;
+import io.meshwork.libp2p.api.metrics.MetricsSource;
+import io.meshwork.libp2p.api.metrics.MetricsWriter;
 import io.meshwork.libp2p.api.spi.StreamMuxer;
 import io.meshwork.libp2p.api.spi.Transport;
 import java.time.Duration;
@@ -19,9 +21,10 @@ import org.osgi.service.metatype.annotations.Designate;
  * {@code /yamux/1.0.0} as a service. Owns one timer thread for keepalives and timeouts of all its sessions,
  * stopped on deactivation (sessions then end with their connections, which the host closes).
  */
-@Component(configurationPid = YamuxMuxer.PID, property = Transport.PROTOCOL + "=" + YamuxMuxer.ID)
+@Component(configurationPid = YamuxMuxer.PID, property = Transport.PROTOCOL + "=" + YamuxMuxer.ID,
+        service = {StreamMuxer.class, MetricsSource.class})
 @Designate(ocd = YamuxMuxerConfig.class)
-public final class YamuxMuxer implements StreamMuxer {
+public final class YamuxMuxer implements StreamMuxer, MetricsSource {
 
     static final String PID = "io.meshwork.libp2p.muxer.yamux";
     static final String ID = "/yamux/1.0.0";
@@ -29,6 +32,9 @@ public final class YamuxMuxer implements StreamMuxer {
     private final YamuxConfig config;
     private final int highWater;
     private final ScheduledExecutorService timer;
+    /** Bytes buffered in the receive buffers of all sessions, shared by them. */
+    private final ReceiveBudget budget;
+    private final Duration maxPause;
     /** Live sessions, closed (GO_AWAY) when this service goes away. */
     private final Set<YamuxSessionAdapter> live = ConcurrentHashMap.newKeySet();
 
@@ -41,11 +47,21 @@ public final class YamuxMuxer implements StreamMuxer {
                 .maxQueuedWriteBytes(c.max_queued_write_bytes())
                 .keepaliveInterval(Duration.ofSeconds(c.keepalive_seconds()))
                 .pingTimeout(Duration.ofSeconds(c.ping_timeout_seconds()))
-                .build(), c.transport_high_water());
+                .build(), c.transport_high_water(), c.max_buffered_total(),
+                Duration.ofMillis(c.max_buffered_pause_ms()));
     }
 
     YamuxMuxer(YamuxConfig config, int highWater) {
+        this(config, highWater, 0, Duration.ofMillis(100));
+    }
+
+    YamuxMuxer(YamuxConfig config, int highWater, long maxBufferedTotal, Duration maxPause) {
+        if (maxPause.isNegative() || maxPause.isZero()) {
+            throw new IllegalArgumentException("max.buffered.pause.ms must be positive: " + maxPause);
+        }
         this.config = config;
+        this.maxPause = maxPause;
+        this.budget = new ReceiveBudget(maxBufferedTotal);
         this.highWater = highWater;
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "yamux-timer");
@@ -61,10 +77,29 @@ public final class YamuxMuxer implements StreamMuxer {
         timer.shutdownNow();
     }
 
+    /** The budget shared by this muxer's sessions (for tests and diagnostics). */
+    ReceiveBudget budget() {
+        return budget;
+    }
+
+    /** The receive-buffer budget for the metrics endpoint. */
+    @Override
+    public void collect(MetricsWriter out) {
+        out.gauge("meshwork_yamux_receive_buffered_bytes", "Bytes held in Yamux stream receive buffers, all"
+                + " connections", budget.total());
+        out.gauge("meshwork_yamux_receive_buffered_peak_bytes", "Highest value of"
+                + " meshwork_yamux_receive_buffered_bytes since start", budget.peak());
+        out.gauge("meshwork_yamux_receive_budget_bytes", "max.buffered.total (0 = unlimited)", budget.highWater());
+        out.gauge("meshwork_yamux_paused_connections", "Connections not reading because the budget is exceeded",
+                budget.pausedCount());
+        out.counter("meshwork_yamux_budget_pauses_total", "Times a connection stopped reading for the budget",
+                budget.pauses());
+    }
+
     @Override
     public Session start(Duplex secured, Direction direction, Consumer<Duplex> onInboundStream) {
         YamuxSessionAdapter session = new YamuxSessionAdapter(secured, direction, config, highWater, timer,
-                onInboundStream);
+                onInboundStream, budget, maxPause);
         live.add(session);
         session.closeFuture().whenComplete((v, e) -> live.remove(session));
         return session;

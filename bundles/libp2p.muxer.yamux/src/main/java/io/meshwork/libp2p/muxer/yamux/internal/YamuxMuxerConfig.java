@@ -29,4 +29,16 @@ public @interface YamuxMuxerConfig {
     @AttributeDefinition(name = "Transport high water mark (bytes)", description = "Frames handed to the connection"
             + " but not yet sent, above which streams stop sending data until it drains below a quarter of it.")
     int transport_high_water() default 2 * 1024 * 1024;
+
+    @AttributeDefinition(name = "Max buffered inbound bytes, all connections (bytes)", description = "Data received"
+            + " within the streams' windows but not yet read, summed over every connection. Above it, connections"
+            + " that hold such data stop reading their socket (the sender is slowed by TCP) until the sum falls to"
+            + " three quarters of it. 0 = unlimited.")
+    long max_buffered_total() default 0;
+
+    @AttributeDefinition(name = "Budget re-check interval (ms)", description = "A connection paused for"
+            + " max.buffered.total checks this often whether it must read again: when its own writes wait for the"
+            + " peer's window (the update waits behind the unread data), when it holds nothing, or after half the"
+            + " ping timeout.")
+    long max_buffered_pause_ms() default 100;
 }

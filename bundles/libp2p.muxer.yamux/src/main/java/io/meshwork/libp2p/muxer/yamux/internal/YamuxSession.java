@@ -12,6 +12,7 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.function.LongConsumer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -71,6 +72,8 @@ public final class YamuxSession {
     private int outboundUnacked;
     private int inboundUnacked;
     private long receiveBuffered;
+    private LongConsumer receiveBufferedListener = delta -> { };
+    private boolean inboundPaused;
 
     private boolean started;
     private volatile boolean closed;
@@ -526,6 +529,60 @@ public final class YamuxSession {
 
     void addReceiveBuffered(long delta) {
         receiveBuffered += delta;
+        receiveBufferedListener.accept(delta);
+    }
+
+    /**
+     * Receives every change of the bytes held in this session's stream receive buffers (positive when data is
+     * buffered, negative when it is delivered or dropped), in the executor. Set it before {@link #start()}.
+     */
+    void setReceiveBufferedListener(LongConsumer listener) {
+        this.receiveBufferedListener = Objects.requireNonNull(listener, "listener");
+    }
+
+    /**
+     * Whether a stream has data queued for the peer's window while that window is used up: only reading the
+     * connection brings the window update, so pausing this session's reading could stall it (and, through a relay,
+     * the connection whose data it forwards). Linear in the number of streams.
+     */
+    boolean awaitingPeerWindow() {
+        for (YamuxStream s : streams.values()) {
+            if (s.queuedWriteBytes() > 0 && s.sendWindow() <= 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether a stream would buffer data arriving now (its reader is paused or not set yet). */
+    boolean hasStalledReader() {
+        for (YamuxStream s : streams.values()) {
+            if (s.readStalled()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Bytes held in stream receive buffers (without a partial frame). */
+    long receiveBuffered() {
+        return receiveBuffered;
+    }
+
+    /**
+     * The owner stopped (or resumed) reading the connection on purpose, e.g. to stay within a memory budget. While
+     * paused, an unanswered ping does not fail the session: its answer waits unread in the connection, and the
+     * ping's timeout starts again once reading resumes. Call in the executor.
+     */
+    void setInboundPaused(boolean value) {
+        boolean resumed = inboundPaused && !value;
+        inboundPaused = value;
+        ActivePing ping = activePing;
+        if (resumed && ping != null && !closed) {
+            ping.timeout.cancel();
+            ping.inboundMark = inboundBytesTotal;
+            ping.timeout = schedule(() -> checkPing(ping), config.pingTimeout());
+        }
     }
 
     /** Bytes held by this session for inbound data: stream receive buffers plus a partial frame. */
@@ -740,7 +797,7 @@ public final class YamuxSession {
         if (activePing != ping || closed) {
             return;
         }
-        if (inboundBytesTotal != ping.inboundMark) {
+        if (inboundPaused || inboundBytesTotal != ping.inboundMark) {
             ping.inboundMark = inboundBytesTotal;
             ping.timeout = schedule(() -> checkPing(ping), config.pingTimeout());
             return;

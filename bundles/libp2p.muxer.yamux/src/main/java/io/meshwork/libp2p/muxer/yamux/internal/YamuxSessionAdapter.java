@@ -5,10 +5,12 @@ import io.meshwork.libp2p.api.io.Duplex;
 import io.meshwork.libp2p.api.io.DuplexReader;
 import io.meshwork.libp2p.api.spi.StreamMuxer;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
@@ -19,7 +21,7 @@ import org.jspecify.annotations.Nullable;
  * drive the session's transport writability, so a slow socket slows every stream's writer.
  * Confined to the duplex's executor.
  */
-final class YamuxSessionAdapter implements StreamMuxer.Session, FrameSink, SessionListener {
+final class YamuxSessionAdapter implements StreamMuxer.Session, FrameSink, SessionListener, ReceiveBudget.Member {
 
     /** DATA payloads from this size on are handed to the secured duplex without a copy. */
     static final int RETAIN_MIN_PAYLOAD = 4096;
@@ -33,10 +35,28 @@ final class YamuxSessionAdapter implements StreamMuxer.Session, FrameSink, Sessi
     /** Executor-confined. */
     private long unsent;
     private boolean writable = true;
+    private final ReceiveBudget budget;
+    /** Executor-confined: this session's bytes counted in the budget, and whether the budget paused reading. */
+    private long accounted;
+    private boolean budgetClosed;
+    private boolean pausedByBudget;
+    private int pauseToken;
+    private long pausedAt;
+    private final Duration maxPause;
+    private final Duration maxPauseTotal;
 
     YamuxSessionAdapter(Duplex secured, Direction direction, YamuxConfig config, int highWater,
                         ScheduledExecutorService timer, Consumer<Duplex> onInboundStream) {
+        this(secured, direction, config, highWater, timer, onInboundStream, new ReceiveBudget(0), Duration.ZERO);
+    }
+
+    YamuxSessionAdapter(Duplex secured, Direction direction, YamuxConfig config, int highWater,
+                        ScheduledExecutorService timer, Consumer<Duplex> onInboundStream, ReceiveBudget budget,
+                        Duration maxPause) {
         this.secured = secured;
+        this.budget = budget;
+        this.maxPause = maxPause;
+        this.maxPauseTotal = config.pingTimeout().dividedBy(2);
         this.highWater = highWater;
         this.loop = new LoopExecutor(secured.executor(), timer);
         this.session = new YamuxSession(direction == Direction.OUTBOUND ? YamuxSession.Role.CLIENT
@@ -46,7 +66,10 @@ final class YamuxSessionAdapter implements StreamMuxer.Session, FrameSink, Sessi
             secured.setReader(new DuplexReader() {
                 @Override
                 public void onData(ByteBuffer data) {
-                    loop.run(() -> session.onInbound(data));
+                    loop.run(() -> {
+                        session.onInbound(data);
+                        checkBudget();
+                    });
                 }
 
                 @Override
@@ -59,8 +82,97 @@ final class YamuxSessionAdapter implements StreamMuxer.Session, FrameSink, Sessi
                     loop.run(() -> session.onTransportClosed(cause));
                 }
             });
+            session.setReceiveBufferedListener(this::onReceiveBuffered);
             session.start();
         });
+    }
+
+    // ---- ReceiveBudget: stop reading the connection while all sessions together buffer too much
+
+    /**
+     * In the executor, after inbound bytes were processed: over the budget, stop reading if this session holds
+     * buffered data or would buffer what comes next (a stream's reader is paused), unless its own writes wait for
+     * the peer's window (the update arrives only by reading).
+     */
+    private void checkBudget() {
+        if (pausedByBudget || budgetClosed || !budget.shouldPause(1)) {
+            return; // shouldPause(1): the budget is on and exceeded; only then look at the streams
+        }
+        if ((session.receiveBuffered() > 0 || session.hasStalledReader()) && !session.awaitingPeerWindow()) {
+            pausedByBudget = true;
+            pausedAt = System.nanoTime();
+            session.setInboundPaused(true);
+            secured.pauseReading();
+            budget.paused(this);
+            scheduleRecheck(++pauseToken);
+        }
+    }
+
+    /**
+     * While paused, every {@code maxPause}: read again if our writes now wait for the peer's window, if nothing of
+     * ours is or would be buffered, or once the pause has lasted half the ping timeout (the peer's keepalive pings
+     * wait unread behind the data too).
+     */
+    private void scheduleRecheck(int token) {
+        try {
+            loop.schedule(() -> {
+                if (!pausedByBudget || pauseToken != token) {
+                    return;
+                }
+                boolean idle = accounted <= 0 && !session.hasStalledReader();
+                boolean tooLong = System.nanoTime() - pausedAt >= maxPauseTotal.toNanos();
+                if (idle || tooLong || session.awaitingPeerWindow()) {
+                    budget.resumed(this);
+                    resumeFromBudget();
+                } else {
+                    scheduleRecheck(token);
+                }
+            }, maxPause);
+        } catch (RejectedExecutionException e) {
+            // the muxer is going away: do not stay paused
+            budget.resumed(this);
+            secured.executor().execute(this::resumeFromBudget);
+        }
+    }
+
+    /** In the executor: the session's stream receive buffers grew or shrank by {@code delta}. */
+    private void onReceiveBuffered(long delta) {
+        if (budgetClosed) {
+            return;
+        }
+        accounted += delta;
+        budget.add(delta);
+    }
+
+    @Override
+    public void wake() {
+        secured.executor().execute(this::resumeFromBudget);
+    }
+
+    private void resumeFromBudget() {
+        loop.run(() -> {
+            if (pausedByBudget) {
+                pausedByBudget = false;
+                session.setInboundPaused(false);
+                if (!budgetClosed) {
+                    secured.resumeReading();
+                }
+            }
+        });
+    }
+
+    private void leaveBudget() {
+        if (!budgetClosed) {
+            budgetClosed = true;
+            budget.add(-accounted);
+            accounted = 0;
+            budget.resumed(this);
+        }
+    }
+
+    /** For tests: whether the budget paused this session's reading. */
+    boolean pausedByBudget() {
+        return pausedByBudget;
     }
 
     // ---- FrameSink: the session's output
@@ -131,6 +243,7 @@ final class YamuxSessionAdapter implements StreamMuxer.Session, FrameSink, Sessi
 
     @Override
     public void onSessionClosed(YamuxSessionClosedException reason) {
+        leaveBudget();
         secured.close();
         boolean clean = reason.reason() == YamuxSessionClosedException.Reason.LOCAL_CLOSE
                 || (reason.reason() == YamuxSessionClosedException.Reason.TRANSPORT_CLOSED && reason.getCause() == null)

@@ -217,6 +217,11 @@ public final class YamuxStream {
         return queuedBytes;
     }
 
+    /** Whether data arriving now would be buffered: nobody reads (paused or no listener yet) and more may come. */
+    boolean readStalled() {
+        return (paused || listener == null) && !readClosedLocally && !remoteFin && resetCause == null;
+    }
+
     long bufferedReadBytes() {
         return recvBuffered;
     }

@@ -99,4 +99,21 @@ class KeepaliveTest {
         assertEquals(0, p.client.streamCount());
         assertEquals(0, p.server.streamCount(), "the peer got a RST");
     }
+
+    /** Reading paused on purpose (memory budget): the unanswered ping waits; once resumed the timeout applies again. */
+    @Test
+    void pausedInboundDoesNotFailThePingButResumedSilenceDoes() {
+        RawServer server = new RawServer();
+        server.session.start();
+        assertEquals(1, Frames.count(server.out.take(), is(YamuxHeader.TYPE_PING, YamuxHeader.FLAG_SYN)));
+        server.session.setInboundPaused(true);
+        server.loop.advance(Duration.ofSeconds(55));
+        assertFalse(server.session.isClosed(), "no answer can arrive while we do not read");
+        server.session.setInboundPaused(false);
+        server.loop.advance(Duration.ofMillis(9_999));
+        assertFalse(server.session.isClosed(), "the answer gets a full timeout after resuming");
+        server.loop.advance(Duration.ofMillis(1));
+        assertTrue(server.session.isClosed());
+        assertEquals(YamuxSessionClosedException.Reason.KEEPALIVE_TIMEOUT, server.closedReason());
+    }
 }
