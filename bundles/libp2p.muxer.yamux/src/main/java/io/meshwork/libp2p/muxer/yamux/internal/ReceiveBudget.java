@@ -5,6 +5,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A budget for the bytes all Yamux sessions of one muxer hold in their stream receive buffers (data that arrived
@@ -21,6 +23,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>A {@code max} of 0 disables the budget: nothing ever pauses.
  */
 final class ReceiveBudget {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ReceiveBudget.class);
 
     /** A session that may be paused by the budget. */
     interface Member {
@@ -122,6 +126,14 @@ final class ReceiveBudget {
             paused.clear();
             pausedCount = 0;
         }
-        woken.forEach(Member::wake);
+        for (Member m : woken) {
+            try {
+                m.wake();
+            } catch (RuntimeException e) {
+                // that member's connection is stopping (e.g. its executor rejects tasks): nothing to resume, and
+                // the caller (often another connection releasing its buffers) must not fail because of it
+                LOG.debug("Could not wake {}: {}", m, e.toString());
+            }
+        }
     }
 }

@@ -71,6 +71,22 @@ class ReceiveBudgetTest {
     }
 
     @Test
+    void aMemberThatCannotBeWokenDoesNotFailTheCallerOrTheOthers() {
+        // e.g. a stopping connection whose executor rejects tasks, woken by another connection releasing buffers
+        ReceiveBudget b = new ReceiveBudget(1000);
+        ReceiveBudget.Member stopping = () -> {
+            throw new java.util.concurrent.RejectedExecutionException("executor shut down");
+        };
+        Counting other = new Counting();
+        b.add(1200);
+        b.paused(stopping);
+        b.paused(other);
+        b.add(-1000); // below low water: wakes both; the failing one must not throw out of add()
+        assertEquals(1, other.wakes.get());
+        assertEquals(0, b.pausedCount());
+    }
+
+    @Test
     void pausingBelowLowWaterWakesAtOnce() {
         ReceiveBudget b = new ReceiveBudget(1000);
         Counting m = new Counting();
