@@ -32,8 +32,8 @@ final class ReceiveBudget {
         void wake();
     }
 
-    private final long highWater;
-    private final long lowWater;
+    private volatile long highWater;
+    private volatile long lowWater;
     private final AtomicLong total = new AtomicLong();
     private final Set<Member> paused = new LinkedHashSet<>();
     private volatile int pausedCount;
@@ -45,8 +45,22 @@ final class ReceiveBudget {
         if (max < 0) {
             throw new IllegalArgumentException("max.buffered.total must be >= 0: " + max);
         }
-        this.highWater = max;
+        setMax(max);
+    }
+
+    /**
+     * Changes the limit (a configuration update); sessions see it at their next decision. Paused sessions are woken
+     * if the total is now at or below the new low-water mark (or the budget is now unlimited).
+     */
+    void setMax(long max) {
+        if (max < 0) {
+            throw new IllegalArgumentException("max.buffered.total must be >= 0: " + max);
+        }
         this.lowWater = max - max / 4;
+        this.highWater = max;
+        if (max == 0 || total.get() <= lowWater) {
+            wakeAll();
+        }
     }
 
     boolean enabled() {

@@ -15,6 +15,7 @@ import java.util.function.Consumer;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.metatype.annotations.Designate;
 
 /**
@@ -29,26 +30,48 @@ public final class YamuxMuxer implements StreamMuxer, MetricsSource {
     static final String PID = "io.meshwork.libp2p.muxer.yamux";
     static final String ID = "/yamux/1.0.0";
 
-    private final YamuxConfig config;
-    private final int highWater;
+    /** What new sessions are started with; replaced by a configuration update (existing sessions keep theirs). */
+    private record Settings(YamuxConfig config, int highWater, Duration maxPause) {
+        Settings {
+            if (maxPause.isNegative() || maxPause.isZero()) {
+                throw new IllegalArgumentException("max.buffered.pause.ms must be positive: " + maxPause);
+            }
+        }
+    }
+
+    private volatile Settings settings;
     private final ScheduledExecutorService timer;
     /** Bytes buffered in the receive buffers of all sessions, shared by them. */
     private final ReceiveBudget budget;
-    private final Duration maxPause;
     /** Live sessions, closed (GO_AWAY) when this service goes away. */
     private final Set<YamuxSessionAdapter> live = ConcurrentHashMap.newKeySet();
 
     @Activate
     public YamuxMuxer(YamuxMuxerConfig c) {
-        this(YamuxConfig.builder()
+        this(settings(c), c.max_buffered_total());
+    }
+
+    /**
+     * A configuration update applies without restarting the component: a restart would unregister the muxer and
+     * close every connection (GO_AWAY), and a runtime that writes its defaults at start (the relay) would race its
+     * first dials against it. New sessions use the new settings; the receive-buffer budget changes at once.
+     */
+    @Modified
+    void modified(YamuxMuxerConfig c) {
+        Settings next = settings(c);
+        budget.setMax(c.max_buffered_total());
+        settings = next;
+    }
+
+    private static Settings settings(YamuxMuxerConfig c) {
+        return new Settings(YamuxConfig.builder()
                 .maxWindow(c.max_window())
                 .maxStreams(c.max_streams())
                 .maxUnackedInboundStreams(c.max_unacked_inbound_streams())
                 .maxQueuedWriteBytes(c.max_queued_write_bytes())
                 .keepaliveInterval(Duration.ofSeconds(c.keepalive_seconds()))
                 .pingTimeout(Duration.ofSeconds(c.ping_timeout_seconds()))
-                .build(), c.transport_high_water(), c.max_buffered_total(),
-                Duration.ofMillis(c.max_buffered_pause_ms()));
+                .build(), c.transport_high_water(), Duration.ofMillis(c.max_buffered_pause_ms()));
     }
 
     YamuxMuxer(YamuxConfig config, int highWater) {
@@ -56,13 +79,12 @@ public final class YamuxMuxer implements StreamMuxer, MetricsSource {
     }
 
     YamuxMuxer(YamuxConfig config, int highWater, long maxBufferedTotal, Duration maxPause) {
-        if (maxPause.isNegative() || maxPause.isZero()) {
-            throw new IllegalArgumentException("max.buffered.pause.ms must be positive: " + maxPause);
-        }
-        this.config = config;
-        this.maxPause = maxPause;
+        this(new Settings(config, highWater, maxPause), maxBufferedTotal);
+    }
+
+    private YamuxMuxer(Settings settings, long maxBufferedTotal) {
+        this.settings = settings;
         this.budget = new ReceiveBudget(maxBufferedTotal);
-        this.highWater = highWater;
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "yamux-timer");
             t.setDaemon(true);
@@ -98,8 +120,9 @@ public final class YamuxMuxer implements StreamMuxer, MetricsSource {
 
     @Override
     public Session start(Duplex secured, Direction direction, Consumer<Duplex> onInboundStream) {
-        YamuxSessionAdapter session = new YamuxSessionAdapter(secured, direction, config, highWater, timer,
-                onInboundStream, budget, maxPause);
+        Settings now = settings;
+        YamuxSessionAdapter session = new YamuxSessionAdapter(secured, direction, now.config(), now.highWater(), timer,
+                onInboundStream, budget, now.maxPause());
         live.add(session);
         session.closeFuture().whenComplete((v, e) -> live.remove(session));
         return session;
