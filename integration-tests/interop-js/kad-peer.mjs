@@ -17,7 +17,6 @@
 //   publicKey     {}                 this node's public key, protobuf-marshalled (for /pk/ records)
 // It refuses any non-loopback address.
 
-import { createInterface } from 'node:readline'
 import { createLibp2p } from 'libp2p'
 import { tcp } from '@libp2p/tcp'
 import { noise } from '@libp2p/noise'
@@ -30,25 +29,9 @@ import { peerIdFromString } from '@libp2p/peer-id'
 import { multiaddr } from '@multiformats/multiaddr'
 import { CID } from 'multiformats/cid'
 import * as Digest from 'multiformats/hashes/digest'
+import { arg, logger, out, serveCommands } from './peer-io.mjs'
 
-function out (obj) {
-  process.stdout.write(JSON.stringify(obj) + '\n')
-}
-
-function log (...args) {
-  process.stderr.write(`[kad-peer ${new Date().toISOString()}] ${args.join(' ')}\n`)
-}
-
-function errorText (err) {
-  if (err == null) return 'unknown error'
-  const name = err.name != null && err.name !== 'Error' ? `${err.name}: ` : ''
-  return name + (err.message ?? String(err))
-}
-
-function arg (name, fallback) {
-  const i = process.argv.indexOf(name)
-  return i >= 0 && i + 1 < process.argv.length ? process.argv[i + 1] : fallback
-}
+const log = logger('kad-peer')
 
 function assertLoopback (addr) {
   const text = addr.toString()
@@ -76,18 +59,6 @@ const node = await createLibp2p({
 const b64 = (bytes) => Buffer.from(bytes).toString('base64')
 const unb64 = (text) => new Uint8Array(Buffer.from(text, 'base64'))
 const cidOf = (mh) => CID.createV1(0x55, Digest.decode(unb64(mh)))
-
-async function withTimeout (promise, ms, what) {
-  let timer
-  const timeout = new Promise((resolve, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} timed out after ${ms} ms`)), ms)
-  })
-  try {
-    return await Promise.race([promise, timeout])
-  } finally {
-    clearTimeout(timer)
-  }
-}
 
 const commands = {
   async connect (cmd) {
@@ -153,51 +124,6 @@ const commands = {
   }
 }
 
-let stopping = false
-
-async function shutdown (code) {
-  if (stopping) return
-  stopping = true
-  try {
-    await withTimeout(node.stop(), 3000, 'stopping libp2p')
-  } catch (err) {
-    log(`stop failed: ${errorText(err)}`)
-  }
-  out({ event: 'exit' })
-  process.exit(code)
-}
-
-async function run (line) {
-  let cmd
-  try {
-    cmd = JSON.parse(line)
-  } catch (err) {
-    out({ id: null, ok: false, error: `bad JSON command: ${errorText(err)}` })
-    return
-  }
-  const id = cmd.id ?? null
-  const fn = Object.hasOwn(commands, cmd.cmd) ? commands[cmd.cmd] : null
-  if (fn == null) {
-    out({ id, ok: false, error: `unknown command ${JSON.stringify(cmd.cmd)}; known: ${Object.keys(commands).join(', ')}` })
-    return
-  }
-  try {
-    const result = await withTimeout(fn(cmd), cmd.timeoutMs ?? 120_000, `command ${cmd.cmd}`)
-    out({ id, ok: true, ...result })
-  } catch (err) {
-    log(`command ${cmd.cmd} failed: ${err?.stack ?? errorText(err)}`)
-    out({ id, ok: false, error: errorText(err) })
-  }
-}
-
-process.on('unhandledRejection', (err) => log(`unhandled rejection: ${err?.stack ?? errorText(err)}`))
-process.on('SIGTERM', () => { shutdown(0) })
-process.on('SIGINT', () => { shutdown(0) })
-
-const rl = createInterface({ input: process.stdin, crlfDelay: Infinity })
-rl.on('line', (line) => {
-  if (line.trim() !== '') run(line)
-})
-rl.on('close', () => { shutdown(0) })
+serveCommands(node, commands, log)
 
 out({ event: 'ready', peerId: node.peerId.toString(), addrs: node.getMultiaddrs().map(String) })

@@ -30,7 +30,6 @@
 // It refuses any non-loopback address.
 
 import { createHash, randomBytes } from 'node:crypto'
-import { createInterface } from 'node:readline'
 import { createLibp2p } from 'libp2p'
 import { tcp } from '@libp2p/tcp'
 import { noise } from '@libp2p/noise'
@@ -42,6 +41,9 @@ import { floodsub } from '@libp2p/floodsub'
 import { circuitRelayServer, circuitRelayTransport } from '@libp2p/circuit-relay-v2'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { multiaddr } from '@multiformats/multiaddr'
+import { arg, errorText, logger, out, serveCommands, withTimeout } from './peer-io.mjs'
+
+const log = logger('node-peer')
 
 const ECHO = '/meshwork/test/echo/1.0.0'
 const SINK = '/meshwork/test/sink/1.0.0'
@@ -55,26 +57,7 @@ let blastChunk = null
 
 // ------------------------------------------------------------------ output
 
-function out (obj) {
-  process.stdout.write(JSON.stringify(obj) + '\n')
-}
-
-function log (...args) {
-  process.stderr.write(`[node-peer ${new Date().toISOString()}] ${args.join(' ')}\n`)
-}
-
-function errorText (err) {
-  if (err == null) return 'unknown error'
-  const name = err.name != null && err.name !== 'Error' ? `${err.name}: ` : ''
-  return name + (err.message ?? String(err))
-}
-
 // ------------------------------------------------------------------ arguments
-
-function arg (name, fallback) {
-  const i = process.argv.indexOf(name)
-  return i >= 0 && i + 1 < process.argv.length ? process.argv[i + 1] : fallback
-}
 
 function assertLoopback (addr) {
   const text = addr.toString()
@@ -216,16 +199,6 @@ async function sendAll (stream, data) {
   for (let off = 0; off < data.length; off += CHUNK) {
     await send(stream, data.subarray(off, Math.min(data.length, off + CHUNK)))
   }
-}
-
-function withTimeout (promise, ms, what) {
-  let timer
-  return Promise.race([
-    promise,
-    new Promise((resolve, reject) => {
-      timer = setTimeout(() => reject(new Error(`${what}: timed out after ${ms} ms`)), ms)
-    })
-  ]).finally(() => clearTimeout(timer))
 }
 
 // ------------------------------------------------------------------ handlers
@@ -1017,51 +990,6 @@ const relayCommands = {
 Object.assign(commands, benchCommands, pubsubCommands, relayCommands)
 installPubsubListeners()
 
-let stopping = false
-
-async function shutdown (code) {
-  if (stopping) return
-  stopping = true
-  try {
-    await withTimeout(node.stop(), 3000, 'stopping libp2p')
-  } catch (err) {
-    log(`stop failed: ${errorText(err)}`)
-  }
-  out({ event: 'exit' })
-  process.exit(code)
-}
-
-async function run (line) {
-  let cmd
-  try {
-    cmd = JSON.parse(line)
-  } catch (err) {
-    out({ id: null, ok: false, error: `bad JSON command: ${errorText(err)}` })
-    return
-  }
-  const id = cmd.id ?? null
-  const fn = Object.hasOwn(commands, cmd.cmd) ? commands[cmd.cmd] : null
-  if (fn == null) {
-    out({ id, ok: false, error: `unknown command ${JSON.stringify(cmd.cmd)}; known: ${Object.keys(commands).join(', ')}` })
-    return
-  }
-  try {
-    const result = await withTimeout(fn(cmd), cmd.timeoutMs ?? 120_000, `command ${cmd.cmd}`)
-    out({ id, ok: true, ...result })
-  } catch (err) {
-    log(`command ${cmd.cmd} failed: ${err?.stack ?? errorText(err)}`)
-    out({ id, ok: false, error: errorText(err) })
-  }
-}
-
-process.on('unhandledRejection', (err) => log(`unhandled rejection: ${err?.stack ?? errorText(err)}`))
-process.on('SIGTERM', () => { shutdown(0) })
-process.on('SIGINT', () => { shutdown(0) })
-
-const rl = createInterface({ input: process.stdin, crlfDelay: Infinity })
-rl.on('line', (line) => {
-  if (line.trim() !== '') run(line)
-})
-rl.on('close', () => { shutdown(0) })
+const shutdown = serveCommands(node, commands, log)
 
 out({ event: 'ready', peerId: node.peerId.toString(), addrs: node.getMultiaddrs().map(String) })

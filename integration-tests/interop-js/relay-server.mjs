@@ -12,7 +12,6 @@
 //   reservations  {}   peers: the peer ids holding a reservation
 // It refuses any non-loopback address.
 
-import { createInterface } from 'node:readline'
 import { createLibp2p } from 'libp2p'
 import { tcp } from '@libp2p/tcp'
 import { noise } from '@libp2p/noise'
@@ -20,21 +19,11 @@ import { yamux } from '@libp2p/yamux'
 import { identify } from '@libp2p/identify'
 import { ping } from '@libp2p/ping'
 import { circuitRelayServer } from '@libp2p/circuit-relay-v2'
+import { arg, logger, out, serveCommands } from './peer-io.mjs'
+
+const log = logger('relay-server')
 
 const STOP = '/libp2p/circuit/relay/0.2.0/stop'
-
-function out (obj) {
-  process.stdout.write(JSON.stringify(obj) + '\n')
-}
-
-function log (...args) {
-  process.stderr.write(`[relay-server ${new Date().toISOString()}] ${args.join(' ')}\n`)
-}
-
-function arg (name, fallback) {
-  const i = process.argv.indexOf(name)
-  return i >= 0 && i + 1 < process.argv.length ? process.argv[i + 1] : fallback
-}
 
 function intArg (name, fallback) {
   const v = Number(arg(name, String(fallback)))
@@ -106,50 +95,7 @@ const commands = {
   }
 }
 
-async function run (line) {
-  let cmd
-  try {
-    cmd = JSON.parse(line)
-  } catch (err) {
-    out({ id: null, ok: false, error: `bad JSON command: ${err.message}` })
-    return
-  }
-  const id = cmd.id ?? null
-  const fn = Object.hasOwn(commands, cmd.cmd) ? commands[cmd.cmd] : null
-  if (fn == null) {
-    out({ id, ok: false, error: `unknown command ${JSON.stringify(cmd.cmd)}; known: ${Object.keys(commands).join(', ')}` })
-    return
-  }
-  try {
-    out({ id, ok: true, ...(await fn(cmd)) })
-  } catch (err) {
-    log(`command ${cmd.cmd} failed: ${err?.stack ?? err}`)
-    out({ id, ok: false, error: String(err?.message ?? err) })
-  }
-}
-
-let stopping = false
-async function shutdown (code) {
-  if (stopping) return
-  stopping = true
-  try {
-    await Promise.race([node.stop(), new Promise((resolve) => setTimeout(resolve, 3000))])
-  } catch (err) {
-    log(`stop failed: ${err}`)
-  }
-  out({ event: 'exit' })
-  process.exit(code)
-}
-
-process.on('unhandledRejection', (err) => log(`unhandled rejection: ${err?.stack ?? err}`))
-process.on('SIGTERM', () => { shutdown(0) })
-process.on('SIGINT', () => { shutdown(0) })
-
-const rl = createInterface({ input: process.stdin, crlfDelay: Infinity })
-rl.on('line', (line) => {
-  if (line.trim() !== '') run(line)
-})
-rl.on('close', () => { shutdown(0) })
+serveCommands(node, commands, log)
 
 log(`relay: up to ${maxReservations} reservations (ttl ${reservationTtl} ms), circuit limit ${dataLimit} bytes /`
   + ` ${durationLimit} ms, ${maxConnections} connections`)

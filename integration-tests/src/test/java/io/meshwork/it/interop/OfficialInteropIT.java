@@ -52,7 +52,7 @@ class OfficialInteropIT {
         Files.createDirectories(logs);
         String java = ProcessHandle.current().info().command().orElse("java");
 
-        List<String> command = new ArrayList<>(List.of("node", "--import", "./polyfill.mjs",
+        List<String> command = new ArrayList<>(List.of("node", "--import", "../interop-js/polyfill.mjs",
                 "node_modules/mocha/bin/mocha.js", "--exit", "--timeout", "60000", "--grep", GREP, "suite.mjs"));
         ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
         pb.environment().put("MESHWORK_JAR", jar.toString());
