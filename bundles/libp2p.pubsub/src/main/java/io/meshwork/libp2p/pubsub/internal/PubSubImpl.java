@@ -27,6 +27,7 @@ import io.meshwork.libp2p.pubsub.internal.router.RouterIo;
 import io.meshwork.libp2p.pubsub.internal.router.RouterStats;
 import io.meshwork.libp2p.pubsub.internal.rpc.MessageId;
 import io.meshwork.libp2p.pubsub.internal.rpc.MessageIdFunction;
+import io.meshwork.libp2p.pubsub.internal.rpc.Ed25519Verifier;
 import io.meshwork.libp2p.pubsub.internal.rpc.MessageSigning;
 import io.meshwork.libp2p.pubsub.internal.rpc.Rpc;
 import io.meshwork.libp2p.pubsub.internal.rpc.RpcCodec;
@@ -118,6 +119,8 @@ public final class PubSubImpl implements PubSub, StreamHandler, ConnectionListen
     private final ThreadPoolExecutor delivery;
     private final GossipRouter router;
     private final ThreadPoolExecutor verifier;
+    /** Checks Ed25519 message signatures, with precomputed tables for frequent authors. */
+    private final Ed25519Verifier ed25519;
     private final MessageIdFunction signedIds;
     private final Set<String> unsignedTopics;
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -170,10 +173,11 @@ public final class PubSubImpl implements PubSub, StreamHandler, ConnectionListen
                     return t;
                 });
         this.signedIds = MessageIdFunction.fromName(config.message_id());
+        this.ed25519 = new Ed25519Verifier(Math.max(0, config.signature_key_tables()));
         this.unsignedTopics = Set.of(config.strict_no_sign_topics());
         PeerScore score = config.scoring() ? new PeerScore(PeerScoreParams.chatDefaults(), clock) : null;
         this.router = new GossipRouter(routerConfig, identity, clock, new Io(), executor, new SecureRandom(), score,
-                PeerScoreThresholds.chatDefaults(), signedIds, unsignedTopics);
+                PeerScoreThresholds.chatDefaults(), signedIds, unsignedTopics, ed25519);
         executor.scheduleAtFixedRate(this::heartbeat, config.heartbeat_initial_delay_ms(),
                 config.heartbeat_interval_ms(), TimeUnit.MILLISECONDS);
         // peers connected before we started
@@ -614,13 +618,14 @@ public final class PubSubImpl implements PubSub, StreamHandler, ConnectionListen
             }
         }
         if (toVerify.size() <= 1) {
-            toVerify.forEach(m -> record(checked, m, MessageSigning.verify(m)));
+            toVerify.forEach(m -> record(checked, m, MessageSigning.verify(m, ed25519)));
             return CompletableFuture.completedFuture(null);
         }
         List<CompletableFuture<Void>> pending = new ArrayList<>(toVerify.size());
         for (RpcMessage m : toVerify) {
             try {
-                pending.add(CompletableFuture.runAsync(() -> record(checked, m, MessageSigning.verify(m)), verifier));
+                pending.add(CompletableFuture.runAsync(
+                        () -> record(checked, m, MessageSigning.verify(m, ed25519)), verifier));
             } catch (RejectedExecutionException e) {
                 break; // stopping, or the pool is saturated: the router verifies the rest itself
             }

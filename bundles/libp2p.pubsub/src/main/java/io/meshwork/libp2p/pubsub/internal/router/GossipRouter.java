@@ -16,6 +16,7 @@ import io.meshwork.libp2p.pubsub.internal.rpc.ControlMessage.PeerInfo;
 import io.meshwork.libp2p.pubsub.internal.rpc.ControlMessage.Prune;
 import io.meshwork.libp2p.pubsub.internal.rpc.MessageId;
 import io.meshwork.libp2p.pubsub.internal.rpc.MessageIdFunction;
+import io.meshwork.libp2p.pubsub.internal.rpc.Ed25519Verifier;
 import io.meshwork.libp2p.pubsub.internal.rpc.MessageSigning;
 import io.meshwork.libp2p.pubsub.internal.rpc.Rpc;
 import io.meshwork.libp2p.pubsub.internal.rpc.Rpc.SubOpts;
@@ -97,6 +98,7 @@ public final class GossipRouter {
     private long lastDecay;
     private int pendingValidations;
     private final RouterStats.Counters counters = new RouterStats.Counters();
+    private final @Nullable Ed25519Verifier ed25519;
 
     /**
      * @param score the peer scorer, or null to run without scoring (every score is 0)
@@ -106,6 +108,17 @@ public final class GossipRouter {
     public GossipRouter(RouterConfig config, HostIdentity identity, Clock clock, RouterIo io, Executor executor,
             Random random, @Nullable PeerScore score, PeerScoreThresholds thresholds, MessageIdFunction signedIds,
             Set<String> unsignedTopics) {
+        this(config, identity, clock, io, executor, random, score, thresholds, signedIds, unsignedTopics, null);
+    }
+
+    /**
+     * @param ed25519 verifies Ed25519 message signatures the router checks itself (those not checked ahead), or
+     *     null for the plain key path
+     */
+    public GossipRouter(RouterConfig config, HostIdentity identity, Clock clock, RouterIo io, Executor executor,
+            Random random, @Nullable PeerScore score, PeerScoreThresholds thresholds, MessageIdFunction signedIds,
+            Set<String> unsignedTopics, @Nullable Ed25519Verifier ed25519) {
+        this.ed25519 = ed25519;
         this.config = config;
         this.identity = identity;
         this.self = identity.peerId();
@@ -474,7 +487,7 @@ public final class GossipRouter {
         }
         if (!unsigned) {
             String precomputed = checked.get(msg);
-            String sigError = precomputed == null ? MessageSigning.verify(msg)
+            String sigError = precomputed == null ? MessageSigning.verify(msg, ed25519)
                     : precomputed.isEmpty() ? null : precomputed;
             if (sigError != null) {
                 reject(p.id, id, topic, RejectReason.INVALID_SIGNATURE, sigError);

@@ -55,7 +55,28 @@ public final class MessageSigning {
      * @return null if the signature is valid, otherwise why not
      */
     public static @Nullable String verify(RpcMessage message) {
+        return verify(message, null);
+    }
+
+    /**
+     * {@link #verify(RpcMessage)}, with Ed25519 signatures of authors whose Peer ID inlines their key checked by
+     * {@code ed25519} (its key tables make repeated authors cheap) straight from the {@code from} bytes, without
+     * building a key object. The verdicts are the same; only the cost differs.
+     */
+    public static @Nullable String verify(RpcMessage message, @Nullable Ed25519Verifier ed25519) {
         byte[] signature = message.signature();
+        byte[] from0 = message.from();
+        if (ed25519 != null && signature != null && from0 != null && isInlinedEd25519(from0)
+                && (message.key() == null || isMarshalledKeyOf(message.key(), from0))) {
+            byte[] key = Arrays.copyOfRange(from0, INLINED_ED25519_PREFIX.length, from0.length);
+            byte[] signed;
+            try {
+                signed = RpcCodec.signedBytes(message);
+            } catch (IllegalArgumentException e) {
+                return "message cannot be encoded: " + e.getMessage();
+            }
+            return ed25519.verify(key, signed, signature) ? null : "bad signature";
+        }
         if (signature == null) {
             return "no signature";
         }
@@ -94,6 +115,21 @@ public final class MessageSigning {
             return "message cannot be encoded: " + e.getMessage(); // a locally built topic with a lone surrogate
         }
         return key.verify(signed, signature) ? null : "bad signature";
+    }
+
+    /** A Peer ID that inlines an Ed25519 key: identity multihash (0x00, 36) of PublicKey{Type 1, Data 32 bytes}. */
+    private static final byte[] INLINED_ED25519_PREFIX = {0x00, 0x24, 0x08, 0x01, 0x12, 0x20};
+
+    private static boolean isInlinedEd25519(byte[] from) {
+        return from.length == INLINED_ED25519_PREFIX.length + Ed25519Verifier.KEY_LENGTH
+                && Arrays.equals(from, 0, INLINED_ED25519_PREFIX.length, INLINED_ED25519_PREFIX, 0,
+                        INLINED_ED25519_PREFIX.length);
+    }
+
+    /** Whether {@code key} is the marshalled PublicKey inlined in {@code from} (what js puts in {@code key}). */
+    private static boolean isMarshalledKeyOf(byte[] key, byte[] from) {
+        int prefix = 2; // the identity multihash's code and length
+        return key.length == from.length - prefix && Arrays.equals(key, 0, key.length, from, prefix, from.length);
     }
 
     /**

@@ -36,6 +36,7 @@ class MessageSigningTest {
     private static final String GO_STYLE_RPC = "128a01" + SIGNED_FIELDS + "2a40" + SIGNATURE;
 
     private static final HostIdentity SPEC_IDENTITY = identity(SPEC_ED25519_PRIVATE_KEY);
+    private static final Ed25519Verifier ED25519 = new Ed25519Verifier(4);
 
     private static RpcMessage unsigned() {
         return new RpcMessage(null, "hello".getBytes(StandardCharsets.UTF_8), hex("0000000000000001"),
@@ -52,7 +53,7 @@ class MessageSigningTest {
         assertEquals(HEX.formatHex("libp2p-pubsub:".getBytes(StandardCharsets.UTF_8)) + SIGNED_FIELDS,
                 HEX.formatHex(RpcCodec.signedBytes(message)));
         assertNull(MessageSigning.checkSignedFields(message));
-        assertNull(MessageSigning.verify(message));
+        assertNull(verify(message));
         assertEquals(GO_STYLE_RPC, HEX.formatHex(RpcCodec.encode(rpc)));
     }
 
@@ -70,10 +71,10 @@ class MessageSigningTest {
         HostIdentity identity = identity(PrivateKey.generateEd25519(new SecureRandom()));
         RpcMessage signed = MessageSigning.sign(identity, new RpcMessage(identity.peerId().bytes(), new byte[1000],
                 hex("0102030405060708"), "t\u00e9", null, null));
-        assertNull(MessageSigning.verify(signed));
+        assertNull(verify(signed));
         Rpc decoded = RpcCodec.decode(RpcCodec.encode(new Rpc(List.of(), List.of(signed), null)),
                 RpcLimits.DEFAULTS);
-        assertNull(MessageSigning.verify(decoded.publish().get(0)));
+        assertNull(verify(decoded.publish().get(0)));
     }
 
     @Test
@@ -82,21 +83,21 @@ class MessageSigningTest {
         assertTrue(ecdsa.peerId().publicKey().isEmpty(), "fixture must have a hashed Peer ID");
         RpcMessage signed = MessageSigning.sign(ecdsa, unsigned());
         assertArrayEquals(ecdsa.publicKey().marshal(), signed.key());
-        assertNull(MessageSigning.verify(signed));
+        assertNull(verify(signed));
 
         assertEquals("from is a hashed peer id and the message carries no key",
-                MessageSigning.verify(withKey(signed, null)));
+                verify(withKey(signed, null)));
         assertEquals("key does not match from",
-                MessageSigning.verify(withKey(signed, SPEC_IDENTITY.publicKey().marshal())));
-        assertTrue(MessageSigning.verify(withKey(signed, hex("0801"))).startsWith("key is not a valid public key: "));
+                verify(withKey(signed, SPEC_IDENTITY.publicKey().marshal())));
+        assertTrue(verify(withKey(signed, hex("0801"))).startsWith("key is not a valid public key: "));
     }
 
     @Test
     void acceptsARedundantMatchingKeyAndRejectsAForeignOneForAnInlinedPeerId() {
         RpcMessage signed = MessageSigning.sign(SPEC_IDENTITY, unsigned());
-        assertNull(MessageSigning.verify(withKey(signed, SPEC_IDENTITY.publicKey().marshal())));
+        assertNull(verify(withKey(signed, SPEC_IDENTITY.publicKey().marshal())));
         HostIdentity other = identity(PrivateKey.generateEd25519(new SecureRandom()));
-        assertEquals("key does not match from", MessageSigning.verify(withKey(signed, other.publicKey().marshal())));
+        assertEquals("key does not match from", verify(withKey(signed, other.publicKey().marshal())));
     }
 
     @Test
@@ -113,23 +114,23 @@ class MessageSigningTest {
                 new RpcMessage(s.from(), null, s.seqno(), s.topic(), s.signature(), null),
                 new RpcMessage(other.peerId().bytes(), s.data(), s.seqno(), s.topic(), s.signature(), null));
         for (RpcMessage message : tampered) {
-            assertEquals("bad signature", MessageSigning.verify(message), RpcFixtures.describe(message));
+            assertEquals("bad signature", verify(message), RpcFixtures.describe(message));
         }
         byte[] flipped = s.signature().clone();
         flipped[10] ^= 1;
-        assertEquals("bad signature", MessageSigning.verify(
+        assertEquals("bad signature", verify(
                 new RpcMessage(s.from(), s.data(), s.seqno(), s.topic(), flipped, null)));
-        assertEquals("bad signature", MessageSigning.verify(
+        assertEquals("bad signature", verify(
                 new RpcMessage(s.from(), s.data(), s.seqno(), s.topic(), new byte[3], null)));
     }
 
     @Test
     void explainsMissingOrMalformedAuthorFields() {
         RpcMessage s = MessageSigning.sign(SPEC_IDENTITY, unsigned());
-        assertEquals("no signature", MessageSigning.verify(unsigned()));
-        assertEquals("no from", MessageSigning.verify(new RpcMessage(null, s.data(), s.seqno(), s.topic(),
+        assertEquals("no signature", verify(unsigned()));
+        assertEquals("no from", verify(new RpcMessage(null, s.data(), s.seqno(), s.topic(),
                 s.signature(), null)));
-        String reason = MessageSigning.verify(new RpcMessage(hex("1220ff"), s.data(), s.seqno(), s.topic(),
+        String reason = verify(new RpcMessage(hex("1220ff"), s.data(), s.seqno(), s.topic(),
                 s.signature(), null));
         assertNotNull(reason);
         assertTrue(reason.startsWith("from is not a peer id: "), reason);
@@ -178,6 +179,19 @@ class MessageSigningTest {
         // and presence survives the wire: an empty from decodes as present
         RpcMessage decoded = RpcCodec.decode(hex("12 05 0a00 220174"), RpcLimits.DEFAULTS).publish().get(0);
         assertEquals("unexpected from in an unsigned message", MessageSigning.checkUnsigned(decoded));
+    }
+
+    /**
+     * Both paths: the plain one (a key object per message) and the Ed25519 verifier's (twice, so that the second
+     * check uses the author's key table) must reach the same verdict; returns the plain path's reason.
+     */
+    private static @Nullable String verify(RpcMessage m) {
+        String plain = MessageSigning.verify(m);
+        String fast = MessageSigning.verify(m, ED25519);
+        String again = MessageSigning.verify(m, ED25519);
+        assertEquals(plain == null, fast == null, "verdicts differ: plain " + plain + ", verifier " + fast);
+        assertEquals(fast, again);
+        return plain;
     }
 
     private static RpcMessage withKey(RpcMessage m, byte @Nullable [] key) {

@@ -1,0 +1,619 @@
+package io.meshwork.libp2p.pubsub.internal.rpc;
+
+import java.math.BigInteger;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import org.bouncycastle.crypto.digests.SHA512Digest;
+import org.bouncycastle.math.ec.rfc7748.X25519Field;
+
+/**
+ * Ed25519 signature verification (RFC 8032 §5.1.7) built for gossip, where most signatures come from a few
+ * authors: it keeps a precomputed table of multiples for each frequent author's key, which turns the costly
+ * part of a verification, the variable-base scalar multiplication {@code [k]A}, into 64 additions without a
+ * single doubling. A second fixed table does the same for the base point. Verification is about 2.5× faster
+ * than BouncyCastle's for a key with a table, and a little slower for a key without one.
+ *
+ * <p><b>What it accepts</b> is exactly what Go's {@code crypto/ed25519}, OpenSSL 3 and BoringSSL accept (the
+ * cofactorless equation, the libraries js-libp2p and go-libp2p verify with): {@code S} must be below the group
+ * order L, the key must decode to a curve point (its y below p), and {@code encode([S]B − [k]A)} must equal the
+ * signature's R bytes, where {@code k = SHA-512(R ‖ A ‖ M) mod L}. Small-order keys and R values are not
+ * rejected by themselves (as in those libraries); a non-zero torsion difference is, so a signature accepted
+ * here is accepted by them, and the other way round, except for keys whose y is not reduced mod p, which we
+ * reject (our Peer IDs cannot carry them anyway). The choice between the table and the plain path never
+ * changes a verdict: both compute the same point.
+ *
+ * <p>Variable time: it only handles public data (keys, messages, signatures).
+ *
+ * <p>Thread-safe. Memory is bounded: {@code maxTables} tables of 61 KiB, {@code 4 × maxTables} decoded keys
+ * and one 278 KiB base-point table per instance. A key gets a table on its second verification while it is
+ * still remembered, so a flood of one-off authors never costs a table each; the least recently used table
+ * goes first.
+ */
+public final class Ed25519Verifier {
+
+    /** Ed25519 signatures are 64 bytes: R (32) ‖ S (32). */
+    public static final int SIGNATURE_LENGTH = 64;
+    /** Ed25519 public keys are 32 bytes. */
+    public static final int KEY_LENGTH = 32;
+
+    private static final BigInteger P = BigInteger.ONE.shiftLeft(255).subtract(BigInteger.valueOf(19));
+    private static final BigInteger ORDER = BigInteger.ONE.shiftLeft(252)
+            .add(new BigInteger("27742317777372353535851937790883648493"));
+    /** The group order L as 32 little-endian bytes. */
+    private static final byte[] ORDER_LE = littleEndian(ORDER);
+    /** The base point's encoding (y = 4/5, x even). */
+    private static final byte[] BASE_ENCODED = littleEndian(BigInteger.valueOf(4)
+            .multiply(BigInteger.valueOf(5).modInverse(P)).mod(P));
+
+    /** Width of the signed digits the base-point table is indexed by: 32 positions of 128 multiples. */
+    private static final int BASE_WIDTH = 8;
+    /** Width of the signed digits a key's table is indexed by: 43 positions of 32 multiples. */
+    private static final int KEY_WIDTH = 6;
+    /** Width of the non-adjacent form used for keys without a table (odd multiples up to 15). */
+    private static final int WNAF_WIDTH = 5;
+    /** int slots of a precomputed affine entry: y+x, y−x, 2d·x·y. */
+    private static final int ENTRY = 3 * X25519Field.SIZE;
+
+    private final int[] d = X25519Field.create();
+    private final int[] d2 = X25519Field.create();
+    private final int[] baseTable;
+    private final int maxTables;
+    private final int maxKeys;
+    /** Keys recently verified against (access order), with their decoded point and table if they have one. */
+    private final LinkedHashMap<ByteBuffer, KeyState> keys;
+    private int tables;
+    private final AtomicLong tableHits = new AtomicLong();
+    private final AtomicLong tableMisses = new AtomicLong();
+    private final AtomicLong tablesBuilt = new AtomicLong();
+
+    /**
+     * @param maxTables most keys with a precomputed table (61 KiB each); 0 verifies every signature on the plain
+     *     path
+     */
+    public Ed25519Verifier(int maxTables) {
+        if (maxTables < 0) {
+            throw new IllegalArgumentException("maxTables must not be negative: " + maxTables);
+        }
+        this.maxTables = maxTables;
+        this.maxKeys = Math.max(64, 4 * maxTables);
+        this.keys = new LinkedHashMap<>(16, 0.75f, true);
+        BigInteger dValue = BigInteger.valueOf(-121665).multiply(BigInteger.valueOf(121666).modInverse(P)).mod(P);
+        X25519Field.decode(littleEndian(dValue), 0, d);
+        X25519Field.decode(littleEndian(dValue.shiftLeft(1).mod(P)), 0, d2);
+        Point base = new Point();
+        if (!decodePoint(BASE_ENCODED, 0, base)) {
+            throw new IllegalStateException("base point does not decode");
+        }
+        this.baseTable = buildTable(base, BASE_WIDTH);
+    }
+
+    /**
+     * Verifies an Ed25519 signature.
+     *
+     * @param publicKey the signer's 32-byte key
+     * @param message the signed bytes
+     * @param signature R ‖ S, 64 bytes
+     * @return whether the signature is valid; malformed input is simply invalid
+     */
+    public boolean verify(byte[] publicKey, byte[] message, byte[] signature) {
+        if (publicKey.length != KEY_LENGTH || signature.length != SIGNATURE_LENGTH
+                || !lessThanOrder(signature, 32)) {
+            return false;
+        }
+        KeyState key = keyState(publicKey);
+        if (key == null) {
+            return false; // not a point on the curve, or y not reduced
+        }
+        byte[] k = challenge(signature, publicKey, message);
+        Point acc = new Point();
+        acc.identity();
+        Scratch s = new Scratch();
+        // [S]B from the base table: one addition per signed 7-bit digit, no doublings
+        addTableMultiple(acc, baseTable, signedDigits(signature, 32, BASE_WIDTH), BASE_WIDTH, false, s);
+        int[] table = key.table;
+        if (table != null) {
+            tableHits.incrementAndGet();
+            addTableMultiple(acc, table, signedDigits(k, 0, KEY_WIDTH), KEY_WIDTH, true, s);
+        } else {
+            tableMisses.incrementAndGet();
+            Point ka = multiplyWnaf(key.point, k, s);
+            addNegated(acc, ka, s);
+        }
+        byte[] encoded = new byte[32];
+        encodePoint(acc, encoded);
+        return Arrays.equals(encoded, 0, 32, signature, 0, 32);
+    }
+
+    /** Verifications done with a key's table. */
+    public long tableHits() {
+        return tableHits.get();
+    }
+
+    /** Verifications done on the plain path (a key seen once, or tables disabled). */
+    public long tableMisses() {
+        return tableMisses.get();
+    }
+
+    /** Key tables built so far (including rebuilt ones after eviction). */
+    public long tablesBuilt() {
+        return tablesBuilt.get();
+    }
+
+    // ------------------------------------------------------------------ key cache
+
+    private static final class KeyState {
+        final Point point;
+        volatile int[] table;
+        int uses;
+        boolean building;
+
+        KeyState(Point point) {
+            this.point = point;
+        }
+    }
+
+    private KeyState keyState(byte[] publicKey) {
+        ByteBuffer id = ByteBuffer.wrap(publicKey.clone());
+        KeyState state;
+        boolean build;
+        synchronized (keys) {
+            state = keys.get(id);
+            if (state == null) {
+                Point point = new Point();
+                if (!decodePoint(publicKey, 0, point)) {
+                    return null;
+                }
+                state = new KeyState(point);
+                keys.put(id, state);
+                if (keys.size() > maxKeys) {
+                    evictOldest();
+                }
+            }
+            state.uses++;
+            build = state.table == null && !state.building && state.uses >= 2 && maxTables > 0;
+            if (build) {
+                state.building = true;
+            }
+        }
+        if (build) {
+            int[] table = buildTable(state.point, KEY_WIDTH);
+            synchronized (keys) {
+                state.building = false;
+                if (keys.get(id) == state) { // still remembered
+                    state.table = table;
+                    tablesBuilt.incrementAndGet();
+                    if (++tables > maxTables) {
+                        dropOldestTable(state);
+                    }
+                }
+            }
+        }
+        return state;
+    }
+
+    private void evictOldest() {
+        var it = keys.entrySet().iterator();
+        KeyState eldest = it.next().getValue();
+        it.remove();
+        if (eldest.table != null) {
+            eldest.table = null;
+            tables--;
+        }
+    }
+
+    private void dropOldestTable(KeyState keep) {
+        for (Map.Entry<ByteBuffer, KeyState> e : keys.entrySet()) { // least recently used first
+            KeyState s = e.getValue();
+            if (s != keep && s.table != null) {
+                s.table = null;
+                s.uses = 0; // it must earn a table again
+                tables--;
+                return;
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ scalars
+
+    /** k = SHA-512(R ‖ A ‖ M) mod L, 32 little-endian bytes. */
+    private static byte[] challenge(byte[] signature, byte[] publicKey, byte[] message) {
+        SHA512Digest sha = new SHA512Digest();
+        sha.update(signature, 0, 32);
+        sha.update(publicKey, 0, 32);
+        sha.update(message, 0, message.length);
+        byte[] h = new byte[64];
+        sha.doFinal(h, 0);
+        byte[] be = new byte[64];
+        for (int i = 0; i < 64; i++) {
+            be[i] = h[63 - i];
+        }
+        return littleEndian(new BigInteger(1, be).mod(ORDER));
+    }
+
+    /** Whether the 32 little-endian bytes at {@code off} are a number below L. */
+    private static boolean lessThanOrder(byte[] b, int off) {
+        for (int i = 31; i >= 0; i--) {
+            int x = b[off + i] & 0xFF;
+            int l = ORDER_LE[i] & 0xFF;
+            if (x != l) {
+                return x < l;
+            }
+        }
+        return false; // equal to L
+    }
+
+    private static byte[] littleEndian(BigInteger v) {
+        byte[] be = v.toByteArray();
+        byte[] le = new byte[32];
+        for (int i = 0; i < be.length && i < 32; i++) {
+            le[i] = be[be.length - 1 - i];
+        }
+        return le;
+    }
+
+    /**
+     * Recodes a scalar below 2^253 into signed digits of {@code width} bits, least significant first: digit i
+     * weighs 2^(width·i) and lies in [−(2^(width−1) − 1), 2^(width−1)].
+     */
+    static int[] signedDigits(byte[] scalar, int off, int width) {
+        int n = (256 + width - 1) / width;
+        int[] digits = new int[n];
+        int half = 1 << (width - 1);
+        int carry = 0;
+        for (int i = 0; i < n; i++) {
+            int v = carry;
+            int pos = i * width;
+            for (int b = 0; b < width && pos + b < 256; b++) {
+                int bit = pos + b;
+                v += ((scalar[off + (bit >>> 3)] >>> (bit & 7)) & 1) << b;
+            }
+            if (v > half) {
+                digits[i] = v - (1 << width);
+                carry = 1;
+            } else {
+                digits[i] = v;
+                carry = 0;
+            }
+        }
+        if (carry != 0) {
+            throw new IllegalStateException("scalar out of range");
+        }
+        return digits;
+    }
+
+    /** Width-w non-adjacent form of a scalar below 2^253, least significant first (257 digits, odd or 0). */
+    static int[] wnaf(byte[] scalar, int width) {
+        int[] words = new int[9];
+        for (int i = 0; i < 32; i++) {
+            words[i >>> 2] |= (scalar[i] & 0xFF) << ((i & 3) * 8);
+        }
+        int[] naf = new int[257];
+        int mod = 1 << width;
+        for (int i = 0; i < 257; i++) {
+            int digit = 0;
+            if ((words[0] & 1) != 0) {
+                digit = words[0] & (mod - 1);
+                if (digit >= mod / 2) {
+                    digit -= mod;
+                }
+                // words -= digit (digit odd, |digit| < 2^(w-1))
+                long borrow = -digit;
+                for (int j = 0; j < 9 && borrow != 0; j++) {
+                    long sum = (words[j] & 0xFFFFFFFFL) + borrow;
+                    words[j] = (int) sum;
+                    borrow = sum >> 32;
+                }
+            }
+            naf[i] = digit;
+            // words >>= 1
+            for (int j = 0; j < 8; j++) {
+                words[j] = (words[j] >>> 1) | (words[j + 1] << 31);
+            }
+            words[8] >>>= 1;
+        }
+        return naf;
+    }
+
+    // ------------------------------------------------------------------ points
+
+    /** A point in extended twisted Edwards coordinates (x = X/Z, y = Y/Z, x·y = T/Z). */
+    static final class Point {
+        final int[] x = X25519Field.create();
+        final int[] y = X25519Field.create();
+        final int[] z = X25519Field.create();
+        final int[] t = X25519Field.create();
+
+        void identity() {
+            X25519Field.zero(x);
+            X25519Field.one(y);
+            X25519Field.one(z);
+            X25519Field.zero(t);
+        }
+
+        void copyFrom(Point p) {
+            X25519Field.copy(p.x, 0, x, 0);
+            X25519Field.copy(p.y, 0, y, 0);
+            X25519Field.copy(p.z, 0, z, 0);
+            X25519Field.copy(p.t, 0, t, 0);
+        }
+    }
+
+    /** Temporaries of one verification (no per-operation allocation, no shared state between threads). */
+    static final class Scratch {
+        final int[] a = X25519Field.create();
+        final int[] b = X25519Field.create();
+        final int[] c = X25519Field.create();
+        final int[] e = X25519Field.create();
+        final int[] f = X25519Field.create();
+        final int[] g = X25519Field.create();
+        final int[] h = X25519Field.create();
+        final int[] u = X25519Field.create();
+        final int[] v = X25519Field.create();
+        final int[] w = X25519Field.create();
+    }
+
+    /** RFC 8032 §5.1.3 decoding: y below p, x from the curve equation, its sign from the top bit. */
+    boolean decodePoint(byte[] encoded, int off, Point r) {
+        byte[] y = Arrays.copyOfRange(encoded, off, off + 32);
+        int sign = (y[31] >>> 7) & 1;
+        y[31] &= 0x7F;
+        if (!belowP(y)) {
+            return false;
+        }
+        X25519Field.decode(y, 0, r.y);
+        int[] u = X25519Field.create();
+        int[] v = X25519Field.create();
+        X25519Field.sqr(r.y, u);
+        X25519Field.mul(d, u, v);
+        X25519Field.subOne(u); // u = y² − 1
+        X25519Field.addOne(v); // v = d·y² + 1
+        if (!X25519Field.sqrtRatioVar(u, v, r.x)) {
+            return false;
+        }
+        X25519Field.normalize(r.x);
+        if (sign == 1 && X25519Field.isZeroVar(r.x)) {
+            return false;
+        }
+        if ((r.x[0] & 1) != sign) {
+            X25519Field.negate(r.x, r.x);
+            X25519Field.normalize(r.x);
+        }
+        X25519Field.one(r.z);
+        X25519Field.mul(r.x, r.y, r.t);
+        return true;
+    }
+
+    private static boolean belowP(byte[] y) {
+        // p = 2^255 − 19: y ≥ p only if y is 0x7FFF…FF with its low byte at least 0xED
+        if (y[31] != 0x7F) {
+            return true;
+        }
+        for (int i = 30; i >= 1; i--) {
+            if (y[i] != (byte) 0xFF) {
+                return true;
+            }
+        }
+        return (y[0] & 0xFF) < 0xED;
+    }
+
+    /** RFC 8032 §5.1.2 encoding. */
+    void encodePoint(Point p, byte[] out) {
+        int[] zInv = X25519Field.create();
+        int[] x = X25519Field.create();
+        int[] y = X25519Field.create();
+        X25519Field.invVar(p.z, zInv);
+        X25519Field.mul(p.x, zInv, x);
+        X25519Field.mul(p.y, zInv, y);
+        X25519Field.normalize(x);
+        X25519Field.normalize(y);
+        X25519Field.encode(y, out, 0);
+        out[31] |= (byte) ((x[0] & 1) << 7);
+    }
+
+    /** r = 2·r (RFC 8032 §5.1.4 doubling for a = −1). */
+    private static void doublePoint(Point r, Scratch s) {
+        X25519Field.sqr(r.x, s.a);          // A = X²
+        X25519Field.sqr(r.y, s.b);          // B = Y²
+        X25519Field.sqr(r.z, s.c);
+        X25519Field.add(s.c, s.c, s.c);     // C = 2·Z²
+        X25519Field.add(r.x, r.y, s.u);
+        X25519Field.sqr(s.u, s.u);          // (X + Y)²
+        X25519Field.apm(s.a, s.b, s.h, s.g); // H = A + B, G = A − B
+        X25519Field.sub(s.h, s.u, s.e);     // E = H − (X + Y)²
+        X25519Field.carry(s.e);
+        X25519Field.add(s.c, s.g, s.f);     // F = C + G
+        X25519Field.carry(s.f);
+        X25519Field.mul(s.e, s.f, r.x);
+        X25519Field.mul(s.g, s.h, r.y);
+        X25519Field.mul(s.e, s.h, r.t);
+        X25519Field.mul(s.f, s.g, r.z);
+    }
+
+    /**
+     * r = r ± q, q given as (Y+X, Y−X, 2Z, 2d·T) when {@code projective}, or as affine (y+x, y−x, 2d·x·y) with
+     * {@code qz2} null.
+     */
+    private static void addCached(Point r, int[] qypx, int[] qymx, int[] qxy2d, int[] qz2, boolean negate,
+            Scratch s) {
+        int[] ypx = negate ? qymx : qypx;
+        int[] ymx = negate ? qypx : qymx;
+        X25519Field.apm(r.y, r.x, s.u, s.v);    // u = Y+X, v = Y−X
+        X25519Field.mul(s.v, ymx, s.a);          // A = (Y−X)·(y−x)'
+        X25519Field.mul(s.u, ypx, s.b);          // B = (Y+X)·(y+x)'
+        X25519Field.mul(r.t, qxy2d, s.c);        // C = T·2d·t' (sign applied below)
+        if (qz2 == null) {
+            X25519Field.add(r.z, r.z, s.w);      // D = 2·Z
+        } else {
+            X25519Field.mul(r.z, qz2, s.w);      // D = Z·2Z'
+        }
+        X25519Field.apm(s.b, s.a, s.h, s.e);    // H = B + A, E = B − A
+        if (negate) {
+            X25519Field.apm(s.w, s.c, s.f, s.g); // −q: F = D + C, G = D − C
+        } else {
+            X25519Field.apm(s.w, s.c, s.g, s.f); // F = D − C, G = D + C
+        }
+        X25519Field.carry(s.f);
+        X25519Field.carry(s.g);
+        X25519Field.mul(s.e, s.f, r.x);
+        X25519Field.mul(s.g, s.h, r.y);
+        X25519Field.mul(s.e, s.h, r.t);
+        X25519Field.mul(s.f, s.g, r.z);
+    }
+
+    /** r = r − q for an extended point q. */
+    private void addNegated(Point r, Point q, Scratch s) {
+        int[] ypx = X25519Field.create();
+        int[] ymx = X25519Field.create();
+        int[] z2 = X25519Field.create();
+        int[] t2d = X25519Field.create();
+        cache(q, ypx, ymx, z2, t2d);
+        addCached(r, ypx, ymx, t2d, z2, true, s);
+    }
+
+    private void cache(Point q, int[] ypx, int[] ymx, int[] z2, int[] t2d) {
+        X25519Field.apm(q.y, q.x, ypx, ymx);
+        X25519Field.add(q.z, q.z, z2);
+        X25519Field.mul(q.t, d2, t2d);
+    }
+
+    /** [k]P by double-and-add over the width-5 NAF of k (253 doublings): the path for keys without a table. */
+    private Point multiplyWnaf(Point p, byte[] k, Scratch s) {
+        int count = 1 << (WNAF_WIDTH - 2); // odd multiples 1P, 3P, …, 15P
+        int[][] ypx = new int[count][];
+        int[][] ymx = new int[count][];
+        int[][] z2 = new int[count][];
+        int[][] t2d = new int[count][];
+        Point twice = new Point();
+        twice.copyFrom(p);
+        doublePoint(twice, s);
+        int[] tYpx = X25519Field.create();
+        int[] tYmx = X25519Field.create();
+        int[] tZ2 = X25519Field.create();
+        int[] tT2d = X25519Field.create();
+        cache(twice, tYpx, tYmx, tZ2, tT2d);
+        Point m = new Point();
+        m.copyFrom(p);
+        for (int i = 0; i < count; i++) {
+            if (i > 0) {
+                addCached(m, tYpx, tYmx, tT2d, tZ2, false, s);
+            }
+            ypx[i] = X25519Field.create();
+            ymx[i] = X25519Field.create();
+            z2[i] = X25519Field.create();
+            t2d[i] = X25519Field.create();
+            cache(m, ypx[i], ymx[i], z2[i], t2d[i]);
+        }
+        int[] naf = wnaf(k, WNAF_WIDTH);
+        int top = naf.length - 1;
+        while (top >= 0 && naf[top] == 0) {
+            top--;
+        }
+        Point r = new Point();
+        r.identity();
+        for (int i = top; i >= 0; i--) {
+            doublePoint(r, s);
+            int digit = naf[i];
+            if (digit != 0) {
+                int idx = (Math.abs(digit) - 1) >>> 1;
+                addCached(r, ypx[idx], ymx[idx], t2d[idx], z2[idx], digit < 0, s);
+            }
+        }
+        return r;
+    }
+
+    /** acc ±= Σ digit_i · 2^(width·i) · P, P the point the table was built for. */
+    private static void addTableMultiple(Point acc, int[] table, int[] digits, int width, boolean negate,
+            Scratch s) {
+        int perPosition = 1 << (width - 1);
+        int[] ypx = X25519Field.create();
+        int[] ymx = X25519Field.create();
+        int[] xy2d = X25519Field.create();
+        for (int i = 0; i < digits.length; i++) {
+            int digit = digits[i];
+            if (digit == 0) {
+                continue;
+            }
+            int off = (i * perPosition + Math.abs(digit) - 1) * ENTRY;
+            X25519Field.copy(table, off, ypx, 0);
+            X25519Field.copy(table, off + X25519Field.SIZE, ymx, 0);
+            X25519Field.copy(table, off + 2 * X25519Field.SIZE, xy2d, 0);
+            addCached(acc, ypx, ymx, xy2d, null, (digit < 0) != negate, s);
+        }
+    }
+
+    /**
+     * The table of j · 2^(width·i) · P for every digit position i and j = 1 … 2^(width−1), as affine entries
+     * (y+x, y−x, 2d·x·y), normalised with one shared inversion.
+     */
+    private int[] buildTable(Point p, int width) {
+        int positions = (256 + width - 1) / width;
+        int perPosition = 1 << (width - 1);
+        int n = positions * perPosition;
+        Scratch s = new Scratch();
+        Point[] points = new Point[n];
+        Point base = new Point();
+        base.copyFrom(p);
+        int[] bYpx = X25519Field.create();
+        int[] bYmx = X25519Field.create();
+        int[] bZ2 = X25519Field.create();
+        int[] bT2d = X25519Field.create();
+        for (int i = 0; i < positions; i++) {
+            cache(base, bYpx, bYmx, bZ2, bT2d);
+            Point m = new Point();
+            m.copyFrom(base);
+            for (int j = 0; j < perPosition; j++) {
+                if (j > 0) {
+                    addCached(m, bYpx, bYmx, bT2d, bZ2, false, s);
+                }
+                Point copy = new Point();
+                copy.copyFrom(m);
+                points[i * perPosition + j] = copy;
+            }
+            // next base = 2^width · base
+            for (int b = 0; b < width; b++) {
+                doublePoint(base, s);
+            }
+        }
+        // batch inversion of all Z (Montgomery's trick)
+        int[][] prefix = new int[n][];
+        int[] running = X25519Field.create();
+        X25519Field.one(running);
+        for (int i = 0; i < n; i++) {
+            X25519Field.mul(running, points[i].z, running);
+            prefix[i] = X25519Field.create();
+            X25519Field.copy(running, 0, prefix[i], 0);
+        }
+        int[] inv = X25519Field.create();
+        X25519Field.invVar(running, inv);
+        int[] table = new int[n * ENTRY];
+        int[] zInv = X25519Field.create();
+        int[] x = X25519Field.create();
+        int[] y = X25519Field.create();
+        int[] tmp = X25519Field.create();
+        for (int i = n - 1; i >= 0; i--) {
+            if (i > 0) {
+                X25519Field.mul(inv, prefix[i - 1], zInv);
+                X25519Field.mul(inv, points[i].z, inv);
+            } else {
+                X25519Field.copy(inv, 0, zInv, 0);
+            }
+            X25519Field.mul(points[i].x, zInv, x);
+            X25519Field.mul(points[i].y, zInv, y);
+            int off = i * ENTRY;
+            X25519Field.add(y, x, tmp);
+            X25519Field.normalize(tmp);
+            X25519Field.copy(tmp, 0, table, off);
+            X25519Field.sub(y, x, tmp);
+            X25519Field.normalize(tmp);
+            X25519Field.copy(tmp, 0, table, off + X25519Field.SIZE);
+            X25519Field.mul(x, y, tmp);
+            X25519Field.mul(tmp, d2, tmp);
+            X25519Field.normalize(tmp);
+            X25519Field.copy(tmp, 0, table, off + 2 * X25519Field.SIZE);
+        }
+        return table;
+    }
+}
