@@ -41,14 +41,17 @@ import java.util.stream.Collectors;
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar:bundles/libp2p.pubsub/target/classes \
  *     io.meshwork.benchmarks.system.PubSubBench --interop-dir integration-tests/interop-js \
- *     [--reps 3] [--rate 1000] [--count 1000] [--burst 2000] [--size 256] [--pairs JJ,JJS,JSJ,JSJS]
+ *     [--reps 3] [--warmup 1] [--rate 1000] [--count 1000] [--burst 2000] [--size 256]
+ *     [--pairs JJ,JJS,JSJ,JSJS]
  *     (system property -Dbench.out=file.md, before the class name, also writes the table)
  * </pre>
  *
  * (The router is built reflectively, so the libp2p.pubsub classes must be on the class path as shown, unless the
  * benchmarks module declares the bundle as a dependency.)
  *
- * <p>Measures, every one {@code --reps} times with the pairs interleaved, after one untimed warm-up round:
+ * <p>Measures, every one {@code --reps} times with the pairs interleaved, after {@code --warmup} untimed warm-up rounds (every pair
+ * publishing as in a measured round; they let the JIT compile the hot paths, which otherwise takes much of the
+ * Java side's CPU in the first rounds):
  * <ul>
  * <li>paced: {@code --count} messages of {@code --size} bytes at {@code --rate} per second to 1 and to 2
  * subscribers; latency = subscriber's clock at delivery − the publisher's stamp in the payload (p50, p99 over all
@@ -90,6 +93,7 @@ public final class PubSubBench {
         int count = Integer.parseInt(opt.getOrDefault("count", "1000"));
         int burst = Integer.parseInt(opt.getOrDefault("burst", "2000"));
         int size = Integer.parseInt(opt.getOrDefault("size", "256"));
+        int warmup = Integer.parseInt(opt.getOrDefault("warmup", "1"));
         String load0 = loadAverage();
         Instant startedAt = Instant.now();
         PubSubBench b = new PubSubBench();
@@ -101,9 +105,11 @@ public final class PubSubBench {
         }
         try {
             b.start(dir);
-            log("warm-up");
-            for (Pair p : b.pairs) {
-                b.round(p, rate, count, burst, size, false);
+            for (int w = 1; w <= warmup; w++) {
+                log("warm-up round " + w + " of " + warmup);
+                for (Pair p : b.pairs) {
+                    b.round(p, rate, count, burst, size, false);
+                }
             }
             for (int r = 1; r <= reps; r++) {
                 for (Pair p : b.pairs) {
@@ -235,11 +241,13 @@ public final class PubSubBench {
 
             // burst
             subs.forEach(s -> s.arm(topic));
+            long[] cpu0 = cpuMillis();
             Published bp = publisher(p).burst(topic, burst, size);
             got.clear();
             for (Node s : subs) {
                 got.add(s.collect(topic, burst, 60_000));
             }
+            long[] cpu1 = cpuMillis();
             double slowest = Double.MAX_VALUE;
             delivered = 0;
             for (Collected c : got) {
@@ -249,13 +257,43 @@ public final class PubSubBench {
             }
             double bLoss = 100.0 * (1 - delivered / (double) (burst * n));
             log(String.format(Locale.ROOT, "%-9s burst %d × %d B, %d sub: %.0f msgs/s end-to-end, loss %.2f%% "
-                    + "(publishing took %.0f ms)", p.label, burst, size, n, slowest, bLoss, bp.ms));
+                    + "(publishing took %.0f ms; CPU used meanwhile: this JVM %d ms, of which JIT compiling %d ms;"
+                    + " the node processes %d ms)", p.label, burst, size, n, slowest, bLoss, bp.ms,
+                    cpu1[0] - cpu0[0], cpu1[2] - cpu0[2], cpu1[1] - cpu0[1]));
             if (record) {
                 String what = String.format(Locale.ROOT, "burst %d, %d sub", burst, n);
                 record(what + ": msgs/s", p, slowest);
                 record(what + ": loss %", p, bLoss);
             }
             Thread.sleep(500);
+        }
+    }
+
+    /**
+     * CPU time used so far by this JVM (all Java nodes) and by the js node processes together, in ms; the js part
+     * from /proc (0 where there is none). Tells how much CPU a burst costs each stack, beside its rate.
+     */
+    private long[] cpuMillis() {
+        long jvm = ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime() / 1_000_000;
+        long node = 0;
+        for (AutoCloseable c : started) {
+            if (c instanceof NodeProcess np) {
+                node += procCpuMillis(np.pid());
+            }
+        }
+        java.lang.management.CompilationMXBean jit = java.lang.management.ManagementFactory.getCompilationMXBean();
+        long compiling = jit != null && jit.isCompilationTimeMonitoringSupported() ? jit.getTotalCompilationTime() : 0;
+        return new long[] {jvm, node, compiling};
+    }
+
+    private static long procCpuMillis(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10; // utime, stime in 100 Hz ticks
+        } catch (IOException | RuntimeException e) {
+            return 0;
         }
     }
 

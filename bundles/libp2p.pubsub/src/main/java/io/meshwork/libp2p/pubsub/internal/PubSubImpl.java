@@ -115,10 +115,25 @@ public final class PubSubImpl implements PubSub, StreamHandler, ConnectionListen
     private final PubSubConfig config;
     private final RpcLimits limits;
     private final List<String> outboundProtocols;
+    /** The router's one thread; it runs the timers and {@link #routerExecutor}'s drains. */
     private final ScheduledExecutorService executor;
+    /** Every task for the router goes through here (in order, batched hand-offs). */
+    private final RouterExecutor routerExecutor;
     private final ThreadPoolExecutor delivery;
     private final GossipRouter router;
     private final ThreadPoolExecutor verifier;
+    private final int verifyThreads;
+    /** Configuration read on every message, copied out of the (proxied) configuration once. */
+    private final int maxTopicLength;
+    private final int maxPendingPublishes;
+    private final int maxMessageSize;
+    private final int maxRpcSize;
+    private final int peerInboundRpcs;
+    private final int rpcBatchBytes;
+    private final int peerQueueBytes;
+
+    /** Sequence numbers of our messages; like go, they start at the Unix time in nanoseconds at activation. */
+    private final AtomicLong seqnos;
     /** Checks Ed25519 message signatures, with precomputed tables for frequent authors. */
     private final Ed25519Verifier ed25519;
     private final MessageIdFunction signedIds;
@@ -143,11 +158,18 @@ public final class PubSubImpl implements PubSub, StreamHandler, ConnectionListen
     }
 
     PubSubImpl(Host host, HostIdentity identity, PubSubConfig config, Clock clock) {
+        this.maxTopicLength = config.max_topic_length();
+        this.maxPendingPublishes = config.max_pending_publishes();
+        this.maxMessageSize = config.max_message_size();
+        this.maxRpcSize = config.max_rpc_size();
+        this.peerInboundRpcs = config.peer_inbound_rpcs();
+        this.rpcBatchBytes = config.rpc_batch_bytes();
+        this.peerQueueBytes = config.peer_queue_bytes();
         this.host = host;
         this.config = config;
         RpcLimits d = RpcLimits.DEFAULTS;
         this.limits = new RpcLimits(d.maxSubscriptions(), d.maxMessages(), d.maxControlEntries(), d.maxIHaveEntries(),
-                d.maxIWantIds(), d.maxIDontWantIds(), d.maxPeersPerPrune(), config.max_topic_length(),
+                d.maxIWantIds(), d.maxIDontWantIds(), d.maxPeersPerPrune(), maxTopicLength,
                 d.maxMessageIdLength());
         this.outboundProtocols = config.floodsub_only() ? List.of(PubSubProtocol.FLOODSUB.id())
                 : PubSubProtocol.ALL_IDS;
@@ -157,13 +179,14 @@ public final class PubSubImpl implements PubSub, StreamHandler, ConnectionListen
             t.setDaemon(true);
             return t;
         });
+        this.routerExecutor = new RouterExecutor(executor);
         this.delivery = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
                 new LinkedBlockingQueue<>(config.delivery_queue()), r -> {
                     Thread t = new Thread(r, "meshwork-pubsub-delivery");
                     t.setDaemon(true);
                     return t;
                 });
-        int verifyThreads = config.verify_threads() > 0 ? config.verify_threads()
+        this.verifyThreads = config.verify_threads() > 0 ? config.verify_threads()
                 : Runtime.getRuntime().availableProcessors();
         AtomicInteger verifierIds = new AtomicInteger();
         this.verifier = new ThreadPoolExecutor(verifyThreads, verifyThreads, 0, TimeUnit.MILLISECONDS,
@@ -174,9 +197,10 @@ public final class PubSubImpl implements PubSub, StreamHandler, ConnectionListen
                 });
         this.signedIds = MessageIdFunction.fromName(config.message_id());
         this.ed25519 = new Ed25519Verifier(Math.max(0, config.signature_key_tables()));
+        this.seqnos = new AtomicLong(TimeUnit.MILLISECONDS.toNanos(clock.millis()));
         this.unsignedTopics = Set.of(config.strict_no_sign_topics());
         PeerScore score = config.scoring() ? new PeerScore(PeerScoreParams.chatDefaults(), clock) : null;
-        this.router = new GossipRouter(routerConfig, identity, clock, new Io(), executor, new SecureRandom(), score,
+        this.router = new GossipRouter(routerConfig, identity, clock, new Io(), routerExecutor, new SecureRandom(), score,
                 PeerScoreThresholds.chatDefaults(), signedIds, unsignedTopics, ed25519);
         executor.scheduleAtFixedRate(this::heartbeat, config.heartbeat_initial_delay_ms(),
                 config.heartbeat_interval_ms(), TimeUnit.MILLISECONDS);
@@ -216,7 +240,7 @@ public final class PubSubImpl implements PubSub, StreamHandler, ConnectionListen
     /** Runs {@code task} on the router thread, unless shut down. */
     private void onRouter(Runnable task) {
         try {
-            executor.execute(() -> {
+            routerExecutor.execute(() -> {
                 try {
                     task.run();
                 } catch (RuntimeException e) {
@@ -246,9 +270,9 @@ public final class PubSubImpl implements PubSub, StreamHandler, ConnectionListen
             throw new IllegalArgumentException("topic must not be empty");
         }
         int length = topic.getBytes(StandardCharsets.UTF_8).length;
-        if (length > config.max_topic_length()) {
+        if (length > maxTopicLength) {
             throw new IllegalArgumentException("topic of " + length + " bytes is longer than the limit of "
-                    + config.max_topic_length() + " bytes (max_topic_length)");
+                    + maxTopicLength + " bytes (max_topic_length)");
         }
     }
 
@@ -258,18 +282,25 @@ public final class PubSubImpl implements PubSub, StreamHandler, ConnectionListen
         if (closed.get()) {
             return CompletableFuture.failedFuture(new PubSubException("pubsub is stopped"));
         }
-        if (pendingPublishes.incrementAndGet() > config.max_pending_publishes()) {
+        if (pendingPublishes.incrementAndGet() > maxPendingPublishes) {
             pendingPublishes.decrementAndGet();
-            return CompletableFuture.failedFuture(new PubSubException(config.max_pending_publishes()
+            return CompletableFuture.failedFuture(new PubSubException(maxPendingPublishes
                     + " publications are already waiting for the router (max_pending_publishes); wait for some"
                     + " to complete"));
         }
-        byte[] copy = data.clone();
+        if (data.length > maxMessageSize) {
+            pendingPublishes.decrementAndGet();
+            return CompletableFuture.failedFuture(new PubSubException("message of " + data.length
+                    + " bytes exceeds the maximum of " + maxMessageSize + " bytes (max_message_size)"));
+        }
+        // signed here, on the caller's thread: signing is most of a publication's cost, and the router's one
+        // thread is then free to route (the seqno counter is ours, so that the router need not hand one out)
+        RpcMessage message = router.prepare(topic, data, seqnos.incrementAndGet());
         CompletableFuture<PublishResult> result = new CompletableFuture<>();
         try {
-            executor.execute(() -> {
+            routerExecutor.execute(() -> {
                 pendingPublishes.decrementAndGet();
-                router.publish(topic, copy).whenComplete((r, e) -> {
+                router.publishPrepared(message).whenComplete((r, e) -> {
                     if (e != null) {
                         result.completeExceptionally(e);
                     } else {
@@ -333,7 +364,9 @@ public final class PubSubImpl implements PubSub, StreamHandler, ConnectionListen
 
     private <T> T call(java.util.concurrent.Callable<T> query, T whenStopped) {
         try {
-            return executor.submit(query).get(10, TimeUnit.SECONDS);
+            java.util.concurrent.FutureTask<T> task = new java.util.concurrent.FutureTask<>(query);
+            routerExecutor.execute(task);
+            return task.get(10, TimeUnit.SECONDS);
         } catch (RejectedExecutionException e) {
             return whenStopped;
         } catch (InterruptedException e) {
@@ -545,7 +578,7 @@ public final class PubSubImpl implements PubSub, StreamHandler, ConnectionListen
             if (link.outbound == null && !link.opening) {
                 openOutbound(link, stream.connection());
             }
-            stream.setReader(new VarintFrames.Reader(config.max_rpc_size(), new RpcReader(link, stream)));
+            stream.setReader(new VarintFrames.Reader(maxRpcSize, new RpcReader(link, stream)));
             stream.resumeReading();
         });
     }
@@ -573,14 +606,14 @@ public final class PubSubImpl implements PubSub, StreamHandler, ConnectionListen
                 message.get(bytes);
                 rpc = RpcCodec.decode(bytes, limits);
             }
-            if (link.inboundRpcs.incrementAndGet() >= config.peer_inbound_rpcs()) {
+            if (link.inboundRpcs.incrementAndGet() >= peerInboundRpcs) {
                 stream.pauseReading();
             }
             Map<RpcMessage, String> checked = new IdentityHashMap<>();
             CompletableFuture<Void> verified = verifyAhead(rpc, checked);
             // RPCs of one stream reach the router in order, each once its signatures are checked
             chain = chain.thenCompose(x -> verified).whenComplete((x, e) -> onRouter(() -> {
-                if (link.inboundRpcs.getAndDecrement() >= config.peer_inbound_rpcs()) {
+                if (link.inboundRpcs.getAndDecrement() >= peerInboundRpcs) {
                     stream.resumeReading();
                 }
                 router.handleRpc(link.peer, rpc, checked);
@@ -621,11 +654,16 @@ public final class PubSubImpl implements PubSub, StreamHandler, ConnectionListen
             toVerify.forEach(m -> record(checked, m, MessageSigning.verify(m, ed25519)));
             return CompletableFuture.completedFuture(null);
         }
-        List<CompletableFuture<Void>> pending = new ArrayList<>(toVerify.size());
-        for (RpcMessage m : toVerify) {
+        // one task per verification thread, each a contiguous slice: a task per message cost more in thread
+        // hand-offs than the slices lose in balance (all messages cost about the same)
+        int tasks = Math.min(toVerify.size(), verifyThreads);
+        List<CompletableFuture<Void>> pending = new ArrayList<>(tasks);
+        for (int t = 0; t < tasks; t++) {
+            List<RpcMessage> slice = toVerify.subList(t * toVerify.size() / tasks,
+                    (t + 1) * toVerify.size() / tasks);
             try {
                 pending.add(CompletableFuture.runAsync(
-                        () -> record(checked, m, MessageSigning.verify(m, ed25519)), verifier));
+                        () -> slice.forEach(m -> record(checked, m, MessageSigning.verify(m, ed25519))), verifier));
             } catch (RejectedExecutionException e) {
                 break; // stopping, or the pool is saturated: the router verifies the rest itself
             }
@@ -650,10 +688,10 @@ public final class PubSubImpl implements PubSub, StreamHandler, ConnectionListen
         if (link == null) {
             return;
         }
-        for (byte[] encoded : RpcSplitter.encode(rpc, config.rpc_batch_bytes())) {
+        for (byte[] encoded : RpcSplitter.encode(rpc, rpcBatchBytes)) {
             ByteBuffer frame = VarintFrames.frame(encoded);
             // one frame may exceed the bound when nothing is queued, so a large message is never stuck
-            if (link.queuedBytes > 0 && link.queuedBytes + frame.remaining() > config.peer_queue_bytes()) {
+            if (link.queuedBytes > 0 && link.queuedBytes + frame.remaining() > peerQueueBytes) {
                 dropped(peer, frame.remaining());
                 continue;
             }
@@ -682,7 +720,7 @@ public final class PubSubImpl implements PubSub, StreamHandler, ConnectionListen
         long last = lastDropLog.get();
         if (now - last > DROP_LOG_INTERVAL_MS && lastDropLog.compareAndSet(last, now)) {
             LOG.warn("PubSub send queue to {} is full ({} bytes, peer_queue_bytes): dropped an RPC of {} bytes"
-                    + " ({} dropped so far)", peer, config.peer_queue_bytes(), bytes, n);
+                    + " ({} dropped so far)", peer, peerQueueBytes, bytes, n);
         }
     }
 
@@ -829,7 +867,7 @@ public final class PubSubImpl implements PubSub, StreamHandler, ConnectionListen
             return;
         }
         try {
-            executor.submit(() -> {
+            java.util.concurrent.FutureTask<Void> leave = new java.util.concurrent.FutureTask<>(() -> {
                 for (String topic : router.subscriptions()) {
                     router.leave(topic); // tell the mesh, so peers rebuild it at once
                 }
@@ -840,7 +878,9 @@ public final class PubSubImpl implements PubSub, StreamHandler, ConnectionListen
                     link.inbound.forEach(Stream::reset);
                 }
                 links.clear();
-            }).get(5, TimeUnit.SECONDS);
+            }, null);
+            routerExecutor.execute(leave);
+            leave.get(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (ExecutionException | TimeoutException | RejectedExecutionException e) {

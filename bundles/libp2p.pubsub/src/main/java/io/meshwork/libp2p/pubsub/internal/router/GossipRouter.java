@@ -27,6 +27,7 @@ import io.meshwork.libp2p.pubsub.internal.score.RejectReason;
 import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -99,6 +100,15 @@ public final class GossipRouter {
     private int pendingValidations;
     private final RouterStats.Counters counters = new RouterStats.Counters();
     private final @Nullable Ed25519Verifier ed25519;
+    /** Most authors whose parsed Peer ID {@link #authorOf} keeps. */
+    private static final int AUTHOR_CACHE = 1024;
+    /** Recently seen authors ({@code from} bytes) and their Peer IDs, least recently used first. */
+    private final Map<ByteBuffer, PeerId> authors = new LinkedHashMap<>(64, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<ByteBuffer, PeerId> eldest) {
+            return size() > AUTHOR_CACHE;
+        }
+    };
 
     /**
      * @param score the peer scorer, or null to run without scoring (every score is 0)
@@ -300,13 +310,31 @@ public final class GossipRouter {
             return CompletableFuture.failedFuture(new PubSubException("message of " + data.length
                     + " bytes exceeds the maximum of " + config.maxMessageSize() + " bytes (max_message_size)"));
         }
-        boolean unsigned = unsignedTopics.contains(topic);
-        RpcMessage msg;
-        if (unsigned) {
-            msg = new RpcMessage(null, data.clone(), null, topic, null, null);
-        } else {
-            byte[] seq = ByteBuffer.allocate(8).putLong(++seqno).array();
-            msg = MessageSigning.sign(identity, new RpcMessage(selfBytes, data.clone(), seq, topic, null, null));
+        return publishPrepared(prepare(topic, data, ++seqno));
+    }
+
+    /**
+     * The message this node publishes on {@code topic}: signed with sequence number {@code seq} under StrictSign,
+     * bare under StrictNoSign. Thread-safe and touches no router state, so that the caller can sign (the main cost
+     * of publishing) outside the router's thread; {@link #publishPrepared} then publishes it.
+     */
+    public RpcMessage prepare(String topic, byte[] data, long seq) {
+        if (unsignedTopics.contains(topic)) {
+            return new RpcMessage(null, data.clone(), null, topic, null, null);
+        }
+        byte[] seqBytes = ByteBuffer.allocate(8).putLong(seq).array();
+        return MessageSigning.sign(identity, new RpcMessage(selfBytes, data.clone(), seqBytes, topic, null, null));
+    }
+
+    /** Publishes a message made by {@link #prepare} as {@link #publish} does. */
+    public CompletionStage<PublishResult> publishPrepared(RpcMessage msg) {
+        String topic = msg.topic();
+        if (topic == null || msg.data() == null) {
+            throw new IllegalArgumentException("not a message made by prepare()");
+        }
+        if (msg.data().length > config.maxMessageSize()) {
+            return CompletableFuture.failedFuture(new PubSubException("message of " + msg.data().length
+                    + " bytes exceeds the maximum of " + config.maxMessageSize() + " bytes (max_message_size)"));
         }
         MessageId id = idOf(msg, topic);
         seen.add(id, clock.millis());
@@ -1033,16 +1061,9 @@ public final class GossipRouter {
         return unsignedTopics.contains(topic) ? MessageIdFunction.DATA_SHA256.apply(msg) : signedIds.apply(msg);
     }
 
-    private static PubSubMessage toApi(RpcMessage msg, MessageId id, PeerId receivedFrom) {
-        PeerId author = null;
+    private PubSubMessage toApi(RpcMessage msg, MessageId id, PeerId receivedFrom) {
+        PeerId author = msg.from() == null ? null : authorOf(msg.from());
         Long seq = null;
-        if (msg.from() != null) {
-            try {
-                author = PeerId.fromBytes(msg.from());
-            } catch (RuntimeException e) {
-                author = null;
-            }
-        }
         byte[] seqBytes = msg.seqno();
         if (seqBytes != null && seqBytes.length > 0 && seqBytes.length <= 8) {
             long v = 0;
@@ -1054,6 +1075,28 @@ public final class GossipRouter {
         byte[] data = msg.data() == null ? new byte[0] : msg.data();
         return new PubSubMessage(msg.topic() == null ? "" : msg.topic(), data, author, seq, id.toByteArray(),
                 receivedFrom);
+    }
+
+    /**
+     * The author's Peer ID, or null if {@code from} is not one. Parsed once per author while it stays among the
+     * {@value #AUTHOR_CACHE} most recent: parsing an inlined key validates it, which costs as much as half a
+     * signature verification.
+     */
+    private @Nullable PeerId authorOf(byte[] from) {
+        if (Arrays.equals(from, selfBytes)) {
+            return self;
+        }
+        ByteBuffer key = ByteBuffer.wrap(from);
+        PeerId author = authors.get(key);
+        if (author == null) {
+            try {
+                author = PeerId.fromBytes(from);
+            } catch (RuntimeException e) {
+                return null;
+            }
+            authors.put(ByteBuffer.wrap(from.clone()), author);
+        }
+        return author;
     }
 
     private Outgoing out(PeerId peer) {

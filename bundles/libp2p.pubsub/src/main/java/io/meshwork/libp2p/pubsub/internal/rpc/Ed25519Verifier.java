@@ -415,6 +415,11 @@ public final class Ed25519Verifier {
 
     /** r = 2·r (RFC 8032 §5.1.4 doubling for a = −1). */
     private static void doublePoint(Point r, Scratch s) {
+        doublePoint(r, true, s);
+    }
+
+    /** r = 2·r; T is left stale unless {@code withT} (doubling does not read it, an addition does). */
+    private static void doublePoint(Point r, boolean withT, Scratch s) {
         X25519Field.sqr(r.x, s.a);          // A = X²
         X25519Field.sqr(r.y, s.b);          // B = Y²
         X25519Field.sqr(r.z, s.c);
@@ -428,7 +433,9 @@ public final class Ed25519Verifier {
         X25519Field.carry(s.f);
         X25519Field.mul(s.e, s.f, r.x);
         X25519Field.mul(s.g, s.h, r.y);
-        X25519Field.mul(s.e, s.h, r.t);
+        if (withT) {
+            X25519Field.mul(s.e, s.h, r.t);
+        }
         X25519Field.mul(s.f, s.g, r.z);
     }
 
@@ -514,8 +521,8 @@ public final class Ed25519Verifier {
         Point r = new Point();
         r.identity();
         for (int i = top; i >= 0; i--) {
-            doublePoint(r, s);
             int digit = naf[i];
+            doublePoint(r, digit != 0 || i == 0, s);
             if (digit != 0) {
                 int idx = (Math.abs(digit) - 1) >>> 1;
                 addCached(r, ypx[idx], ymx[idx], t2d[idx], z2[idx], digit < 0, s);
