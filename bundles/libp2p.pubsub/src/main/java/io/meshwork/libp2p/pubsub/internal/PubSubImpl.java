@@ -122,6 +122,15 @@ public final class PubSubImpl implements PubSub, StreamHandler, ConnectionListen
     private final ThreadPoolExecutor delivery;
     private final GossipRouter router;
     private final ThreadPoolExecutor verifier;
+    /** Most deliveries handed to the delivery thread in one task. */
+    private static final int DELIVERY_BATCH = 64;
+    /** Deliveries collected by the router, not yet handed over (router thread only). */
+    private final List<Runnable> deliveries = new ArrayList<>();
+    /** Whether a hand-over is queued on the router (router thread only). */
+    private boolean deliveriesQueued;
+    /** Messages handed to the delivery thread and not yet delivered. */
+    private final AtomicInteger deliveriesWaiting = new AtomicInteger();
+    private final int deliveryQueue;
     private final int verifyThreads;
     /** Configuration read on every message, copied out of the (proxied) configuration once. */
     private final int maxTopicLength;
@@ -159,6 +168,7 @@ public final class PubSubImpl implements PubSub, StreamHandler, ConnectionListen
 
     PubSubImpl(Host host, HostIdentity identity, PubSubConfig config, Clock clock) {
         this.maxTopicLength = config.max_topic_length();
+        this.deliveryQueue = config.delivery_queue();
         this.maxPendingPublishes = config.max_pending_publishes();
         this.maxMessageSize = config.max_message_size();
         this.maxRpcSize = config.max_rpc_size();
@@ -234,6 +244,40 @@ public final class PubSubImpl implements PubSub, StreamHandler, ConnectionListen
             router.heartbeat();
         } catch (RuntimeException e) {
             LOG.error("PubSub heartbeat failed; the next one runs as scheduled", e);
+        }
+    }
+
+    /**
+     * Hands the deliveries the router collected to the delivery thread in one task (router thread): queued behind
+     * the router's waiting work, so a burst costs one thread hand-off per batch rather than per message, and right
+     * after the current task when the router is idle, so a lone message waits for nothing.
+     */
+    private void handOverDeliveries() {
+        deliveriesQueued = false;
+        if (deliveries.isEmpty()) {
+            return;
+        }
+        List<Runnable> batch = new ArrayList<>(deliveries);
+        deliveries.clear();
+        deliveriesWaiting.addAndGet(batch.size());
+        try {
+            delivery.execute(() -> {
+                for (Runnable r : batch) {
+                    deliveriesWaiting.decrementAndGet();
+                    r.run();
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            deliveriesWaiting.addAndGet(-batch.size());
+            deliveryDropped(batch.size());
+        }
+    }
+
+    private void deliveryDropped(int count) {
+        long n = deliveryDropped.addAndGet(count);
+        if (n == count || n / 1000 != (n - count) / 1000) {
+            LOG.warn("PubSub delivery queue is full (delivery_queue={}): {} messages dropped so far;"
+                    + " a listener is too slow", deliveryQueue, n);
         }
     }
 
@@ -354,6 +398,9 @@ public final class PubSubImpl implements PubSub, StreamHandler, ConnectionListen
         }
         out.put("sendDropped", sendDropped.get());
         out.put("deliveryDropped", deliveryDropped.get());
+        out.put("sigChecksKeyTable", ed25519.tableHits());
+        out.put("sigChecksPlain", ed25519.tableMisses());
+        out.put("sigKeyTablesBuilt", ed25519.tablesBuilt());
         return out;
     }
 
@@ -736,18 +783,20 @@ public final class PubSubImpl implements PubSub, StreamHandler, ConnectionListen
             if (subs == null || subs.isEmpty()) {
                 return;
             }
-            try {
-                delivery.execute(() -> {
-                    for (SubscriptionImpl s : subs) {
-                        s.deliver(message);
-                    }
-                });
-            } catch (RejectedExecutionException e) {
-                long n = deliveryDropped.incrementAndGet();
-                if (n == 1 || n % 1000 == 0) {
-                    LOG.warn("PubSub delivery queue is full (delivery_queue={}): {} messages dropped so far;"
-                            + " a listener is too slow", config.delivery_queue(), n);
+            if (deliveriesWaiting.get() + deliveries.size() >= deliveryQueue) {
+                deliveryDropped(1);
+                return;
+            }
+            deliveries.add(() -> {
+                for (SubscriptionImpl s : subs) {
+                    s.deliver(message);
                 }
+            });
+            if (deliveries.size() >= DELIVERY_BATCH) {
+                handOverDeliveries();
+            } else if (!deliveriesQueued) {
+                deliveriesQueued = true;
+                routerExecutor.execute(PubSubImpl.this::handOverDeliveries);
             }
         }
 

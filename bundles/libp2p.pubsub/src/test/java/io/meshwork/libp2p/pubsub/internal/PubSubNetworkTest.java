@@ -193,6 +193,15 @@ class PubSubNetworkTest {
         long dropped = publishers.stream().mapToLong(p -> (Long) members.get(p).pubsub.stats().get("sendDropped"))
                 .sum();
         assertEquals(0, dropped, "send queues overflowed");
+        // signatures were checked with the authors' key tables, built once per author: only the copies of an
+        // author's first messages that arrive before its table is ready take the plain path
+        for (int p : publishers) {
+            Map<String, Object> stats = members.get(p).pubsub.stats();
+            long plain = (Long) stats.get("sigChecksPlain");
+            long tabled = (Long) stats.get("sigChecksKeyTable");
+            long built = (Long) stats.get("sigKeyTablesBuilt");
+            assertTrue(tabled > 3 * plain && built <= publishers.size(), members.get(p).node.name + ": " + stats);
+        }
         assertTrue(publishers.stream().allMatch(p -> members.get(p).pubsub.meshPeers(TOPIC).size() >= 1));
     }
 }
