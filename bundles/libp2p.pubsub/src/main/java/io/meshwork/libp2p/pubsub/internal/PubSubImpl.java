@@ -210,8 +210,8 @@ public final class PubSubImpl implements PubSub, StreamHandler, ConnectionListen
         this.seqnos = new AtomicLong(TimeUnit.MILLISECONDS.toNanos(clock.millis()));
         this.unsignedTopics = Set.of(config.strict_no_sign_topics());
         PeerScore score = config.scoring() ? new PeerScore(PeerScoreParams.chatDefaults(), clock) : null;
-        this.router = new GossipRouter(routerConfig, identity, clock, new Io(), routerExecutor, new SecureRandom(), score,
-                PeerScoreThresholds.chatDefaults(), signedIds, unsignedTopics, ed25519);
+        this.router = new GossipRouter(routerConfig, identity, clock, new Io(), routerExecutor, new SecureRandom(),
+                score, PeerScoreThresholds.chatDefaults(), signedIds, unsignedTopics, ed25519);
         executor.scheduleAtFixedRate(this::heartbeat, config.heartbeat_initial_delay_ms(),
                 config.heartbeat_interval_ms(), TimeUnit.MILLISECONDS);
         // peers connected before we started
