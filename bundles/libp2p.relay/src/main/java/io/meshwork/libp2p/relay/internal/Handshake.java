@@ -12,6 +12,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -37,13 +38,10 @@ public final class Handshake {
     public static CompletableFuture<Message> read(Duplex duplex, int maxSize, long timeoutMillis,
                                                   ScheduledExecutorService timer) {
         CompletableFuture<Message> result = new CompletableFuture<>();
-        duplex.setReader(new OneMessage(duplex, maxSize, result));
-        var timeout = timer.schedule(() -> {
-            if (result.completeExceptionally(new TimeoutException("no relay message within " + timeoutMillis
-                    + " ms"))) {
-                duplex.reset();
-            }
-        }, timeoutMillis, TimeUnit.MILLISECONDS);
+        OneMessage reader = new OneMessage(duplex, maxSize, result);
+        duplex.setReader(reader);
+        var timeout = timer.schedule(() -> reader.fail(new TimeoutException("no relay message within "
+                + timeoutMillis + " ms")), timeoutMillis, TimeUnit.MILLISECONDS);
         result.whenComplete((m, e) -> timeout.cancel(false));
         return result;
     }
@@ -52,6 +50,11 @@ public final class Handshake {
         private final Duplex duplex;
         private final int maxSize;
         private final CompletableFuture<Message> result;
+        /**
+         * Claimed by whichever outcome comes first (the message, a failure, the timeout), so that a failure resets
+         * the duplex before anyone waiting on {@code result} sees it.
+         */
+        private final AtomicBoolean decided = new AtomicBoolean();
         private byte[] buffer = new byte[64];
         private int length;
 
@@ -63,7 +66,7 @@ public final class Handshake {
 
         @Override
         public void onData(ByteBuffer data) {
-            if (result.isDone()) {
+            if (decided.get()) {
                 return; // paused; nothing more should arrive, and the next owner replaces this reader
             }
             while (data.hasRemaining()) {
@@ -99,8 +102,10 @@ public final class Handshake {
                     byte[] body = java.util.Arrays.copyOfRange(buffer, prefix, prefix + bodyLength);
                     ByteBuffer rest = ByteBuffer.allocate(data.remaining());
                     rest.put(data).flip();
-                    duplex.pauseReading();
-                    result.complete(new Message(body, rest));
+                    if (decided.compareAndSet(false, true)) {
+                        duplex.pauseReading();
+                        result.complete(new Message(body, rest));
+                    }
                 }
                 return;
             }
@@ -128,9 +133,10 @@ public final class Handshake {
             }
         }
 
-        private void fail(Exception e) {
-            if (result.completeExceptionally(e)) {
+        void fail(Exception e) {
+            if (decided.compareAndSet(false, true)) {
                 duplex.reset();
+                result.completeExceptionally(e);
             }
         }
 
@@ -141,8 +147,10 @@ public final class Handshake {
 
         @Override
         public void onClose(@Nullable Throwable cause) {
-            result.completeExceptionally(cause != null ? cause
-                    : new EOFException("the stream closed before a relay message arrived"));
+            if (decided.compareAndSet(false, true)) {
+                result.completeExceptionally(cause != null ? cause
+                        : new EOFException("the stream closed before a relay message arrived"));
+            }
         }
     }
 }
