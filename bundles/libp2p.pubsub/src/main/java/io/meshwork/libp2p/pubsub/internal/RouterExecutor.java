@@ -3,6 +3,7 @@ package io.meshwork.libp2p.pubsub.internal;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -22,18 +23,21 @@ final class RouterExecutor implements Executor {
     private static final Logger LOG = LoggerFactory.getLogger(RouterExecutor.class);
     static final int DRAIN_BATCH = 1024;
 
-    private final Executor thread;
+    private final ExecutorService thread;
     private final Queue<Runnable> queue = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean scheduled = new AtomicBoolean();
     private final Runnable drain = this::drain;
 
-    RouterExecutor(Executor thread) {
+    RouterExecutor(ExecutorService thread) {
         this.thread = thread;
     }
 
     /** @throws RejectedExecutionException if the router's thread is shut down */
     @Override
     public void execute(Runnable task) {
+        if (thread.isShutdown()) { // a drain queued before the shutdown is gone with it
+            throw new RejectedExecutionException("the pubsub router is stopped");
+        }
         queue.add(task);
         schedule();
     }
