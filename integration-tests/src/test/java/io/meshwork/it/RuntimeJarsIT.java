@@ -139,11 +139,12 @@ class RuntimeJarsIT {
                     Pattern.compile("Listening on (/ip4/127\\.0\\.0\\.1/tcp/\\d+/p2p/\\S+)"));
             desktop.await(NODE_IDENTITY);
             // the desktop runtime has the mDNS bundle, its component and commands, switched off here
-            desktop.send("mdns:status");
-            desktop.await(Pattern.compile("(mDNS is off) \\(framework property io\\.meshwork\\.libp2p\\.mdns"));
-            desktop.send("libp2p:connect " + relayAddress);
-            relay.send("pubsub:subscribe it/chat");
-            desktop.send("pubsub:subscribe it/chat");
+            desktop.sendUntilAnswered("mdns:status",
+                    Pattern.compile("(mDNS is off) \\(framework property io\\.meshwork\\.libp2p\\.mdns"));
+            // the shell can be up before the libp2p bundle has registered its commands: retry until it answers
+            desktop.sendUntilAnswered("libp2p:connect " + relayAddress, Pattern.compile("(Connected to \\S+)"));
+            relay.sendUntilAnswered("pubsub:subscribe it/chat", Pattern.compile("(Subscribed to 'it/chat')"));
+            desktop.sendUntilAnswered("pubsub:subscribe it/chat", Pattern.compile("(Subscribed to 'it/chat')"));
             Pattern fromDesktop = Pattern.compile("\\[it/chat] from \\S+ \\(\\d+ bytes\\): hello from the desktop");
             Pattern fromRelay = Pattern.compile("\\[it/chat] from \\S+ \\(\\d+ bytes\\): hello from the relay");
             // the subscriptions travel over the new connection; publish until the other side has them
@@ -193,6 +194,32 @@ class RuntimeJarsIT {
         void send(String command) throws IOException {
             stdin.write(command + "\n");
             stdin.flush();
+        }
+
+        /**
+         * Sends {@code command} until a line matching {@code answer} appears, again whenever the shell answers that
+         * the command does not exist yet (its bundle is still starting).
+         */
+        void sendUntilAnswered(String command, Pattern answer) throws IOException, InterruptedException {
+            String missing = "Command not found: " + command.split(" ")[0];
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(START_TIMEOUT_S);
+            long refusals = count(missing);
+            send(command);
+            while (!seen(answer)) {
+                assertTrue(System.nanoTime() < deadline, "no answer matching " + answer + " to '" + command
+                        + "' within " + START_TIMEOUT_S + " s:\n" + output());
+                assertTrue(process.isAlive(), "process exited:\n" + output());
+                if (count(missing) > refusals) {
+                    refusals = count(missing);
+                    Thread.sleep(300);
+                    send(command);
+                }
+                Thread.sleep(100);
+            }
+        }
+
+        private long count(String text) {
+            return lines.stream().filter(l -> l.contains(text)).count();
         }
 
         boolean seen(Pattern pattern) {
