@@ -25,9 +25,9 @@ import io.meshwork.libp2p.pubsub.internal.router.PubSubProtocol;
 import io.meshwork.libp2p.pubsub.internal.router.RouterConfig;
 import io.meshwork.libp2p.pubsub.internal.router.RouterIo;
 import io.meshwork.libp2p.pubsub.internal.router.RouterStats;
+import io.meshwork.libp2p.pubsub.internal.rpc.Ed25519Verifier;
 import io.meshwork.libp2p.pubsub.internal.rpc.MessageId;
 import io.meshwork.libp2p.pubsub.internal.rpc.MessageIdFunction;
-import io.meshwork.libp2p.pubsub.internal.rpc.Ed25519Verifier;
 import io.meshwork.libp2p.pubsub.internal.rpc.MessageSigning;
 import io.meshwork.libp2p.pubsub.internal.rpc.Rpc;
 import io.meshwork.libp2p.pubsub.internal.rpc.RpcCodec;
@@ -54,6 +54,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -135,7 +136,6 @@ public final class PubSubImpl implements PubSub, StreamHandler, ConnectionListen
     /** Configuration read on every message, copied out of the (proxied) configuration once. */
     private final int maxTopicLength;
     private final int maxPendingPublishes;
-    private final int maxMessageSize;
     private final int maxRpcSize;
     private final int peerInboundRpcs;
     private final int rpcBatchBytes;
@@ -170,7 +170,6 @@ public final class PubSubImpl implements PubSub, StreamHandler, ConnectionListen
         this.maxTopicLength = config.max_topic_length();
         this.deliveryQueue = config.delivery_queue();
         this.maxPendingPublishes = config.max_pending_publishes();
-        this.maxMessageSize = config.max_message_size();
         this.maxRpcSize = config.max_rpc_size();
         this.peerInboundRpcs = config.peer_inbound_rpcs();
         this.rpcBatchBytes = config.rpc_batch_bytes();
@@ -191,7 +190,7 @@ public final class PubSubImpl implements PubSub, StreamHandler, ConnectionListen
         });
         this.routerExecutor = new RouterExecutor(executor);
         this.delivery = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
-                new LinkedBlockingQueue<>(config.delivery_queue()), r -> {
+                new LinkedBlockingQueue<>(deliveryQueue), r -> {
                     Thread t = new Thread(r, "meshwork-pubsub-delivery");
                     t.setDaemon(true);
                     return t;
@@ -332,10 +331,10 @@ public final class PubSubImpl implements PubSub, StreamHandler, ConnectionListen
                     + " publications are already waiting for the router (max_pending_publishes); wait for some"
                     + " to complete"));
         }
-        if (data.length > maxMessageSize) {
+        PubSubException tooLarge = router.sizeError(data.length);
+        if (tooLarge != null) {
             pendingPublishes.decrementAndGet();
-            return CompletableFuture.failedFuture(new PubSubException("message of " + data.length
-                    + " bytes exceeds the maximum of " + maxMessageSize + " bytes (max_message_size)"));
+            return CompletableFuture.failedFuture(tooLarge);
         }
         // signed here, on the caller's thread: signing is most of a publication's cost, and the router's one
         // thread is then free to route (the seqno counter is ours, so that the router need not hand one out)
@@ -411,7 +410,7 @@ public final class PubSubImpl implements PubSub, StreamHandler, ConnectionListen
 
     private <T> T call(java.util.concurrent.Callable<T> query, T whenStopped) {
         try {
-            java.util.concurrent.FutureTask<T> task = new java.util.concurrent.FutureTask<>(query);
+            FutureTask<T> task = new FutureTask<>(query);
             routerExecutor.execute(task);
             return task.get(10, TimeUnit.SECONDS);
         } catch (RejectedExecutionException e) {
@@ -916,7 +915,7 @@ public final class PubSubImpl implements PubSub, StreamHandler, ConnectionListen
             return;
         }
         try {
-            java.util.concurrent.FutureTask<Void> leave = new java.util.concurrent.FutureTask<>(() -> {
+            FutureTask<Void> leave = new FutureTask<>(() -> {
                 for (String topic : router.subscriptions()) {
                     router.leave(topic); // tell the mesh, so peers rebuild it at once
                 }

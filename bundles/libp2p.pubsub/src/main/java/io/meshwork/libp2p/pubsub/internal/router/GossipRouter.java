@@ -14,9 +14,9 @@ import io.meshwork.libp2p.pubsub.internal.rpc.ControlMessage.IHave;
 import io.meshwork.libp2p.pubsub.internal.rpc.ControlMessage.IWant;
 import io.meshwork.libp2p.pubsub.internal.rpc.ControlMessage.PeerInfo;
 import io.meshwork.libp2p.pubsub.internal.rpc.ControlMessage.Prune;
+import io.meshwork.libp2p.pubsub.internal.rpc.Ed25519Verifier;
 import io.meshwork.libp2p.pubsub.internal.rpc.MessageId;
 import io.meshwork.libp2p.pubsub.internal.rpc.MessageIdFunction;
-import io.meshwork.libp2p.pubsub.internal.rpc.Ed25519Verifier;
 import io.meshwork.libp2p.pubsub.internal.rpc.MessageSigning;
 import io.meshwork.libp2p.pubsub.internal.rpc.Rpc;
 import io.meshwork.libp2p.pubsub.internal.rpc.Rpc.SubOpts;
@@ -114,14 +114,6 @@ public final class GossipRouter {
      * @param score the peer scorer, or null to run without scoring (every score is 0)
      * @param signedIds the message-id function of signed topics ({@code from ‖ seqno} by default)
      * @param unsignedTopics topics with the StrictNoSign policy (their ids are SHA-256 of the data)
-     */
-    public GossipRouter(RouterConfig config, HostIdentity identity, Clock clock, RouterIo io, Executor executor,
-            Random random, @Nullable PeerScore score, PeerScoreThresholds thresholds, MessageIdFunction signedIds,
-            Set<String> unsignedTopics) {
-        this(config, identity, clock, io, executor, random, score, thresholds, signedIds, unsignedTopics, null);
-    }
-
-    /**
      * @param ed25519 verifies Ed25519 message signatures the router checks itself (those not checked ahead), or
      *     null for the plain key path
      */
@@ -306,11 +298,20 @@ public final class GossipRouter {
      * validators, delivers it locally if subscribed and sends it to the chosen peers.
      */
     public CompletionStage<PublishResult> publish(String topic, byte[] data) {
-        if (data.length > config.maxMessageSize()) {
-            return CompletableFuture.failedFuture(new PubSubException("message of " + data.length
-                    + " bytes exceeds the maximum of " + config.maxMessageSize() + " bytes (max_message_size)"));
+        PubSubException tooLarge = sizeError(data.length);
+        if (tooLarge != null) {
+            return CompletableFuture.failedFuture(tooLarge);
         }
         return publishPrepared(prepare(topic, data, ++seqno));
+    }
+
+    /**
+     * Why a message of {@code length} bytes cannot be published (it exceeds max_message_size), or null if it can.
+     * Thread-safe, so that a publisher can refuse before it signs.
+     */
+    public @Nullable PubSubException sizeError(int length) {
+        return length <= config.maxMessageSize() ? null : new PubSubException("message of " + length
+                + " bytes exceeds the maximum of " + config.maxMessageSize() + " bytes (max_message_size)");
     }
 
     /**
@@ -332,9 +333,9 @@ public final class GossipRouter {
         if (topic == null || msg.data() == null) {
             throw new IllegalArgumentException("not a message made by prepare()");
         }
-        if (msg.data().length > config.maxMessageSize()) {
-            return CompletableFuture.failedFuture(new PubSubException("message of " + msg.data().length
-                    + " bytes exceeds the maximum of " + config.maxMessageSize() + " bytes (max_message_size)"));
+        PubSubException tooLarge = sizeError(msg.data().length);
+        if (tooLarge != null) {
+            return CompletableFuture.failedFuture(tooLarge);
         }
         MessageId id = idOf(msg, topic);
         seen.add(id, clock.millis());

@@ -6,6 +6,7 @@ import io.meshwork.libp2p.api.crypto.PublicKey;
 import io.meshwork.libp2p.api.peer.PeerId;
 import java.util.Arrays;
 import java.util.Optional;
+import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -65,18 +66,6 @@ public final class MessageSigning {
      */
     public static @Nullable String verify(RpcMessage message, @Nullable Ed25519Verifier ed25519) {
         byte[] signature = message.signature();
-        byte[] from0 = message.from();
-        if (ed25519 != null && signature != null && from0 != null && isInlinedEd25519(from0)
-                && (message.key() == null || isMarshalledKeyOf(message.key(), from0))) {
-            byte[] key = Arrays.copyOfRange(from0, INLINED_ED25519_PREFIX.length, from0.length);
-            byte[] signed;
-            try {
-                signed = RpcCodec.signedBytes(message);
-            } catch (IllegalArgumentException e) {
-                return "message cannot be encoded: " + e.getMessage();
-            }
-            return ed25519.verify(key, signed, signature) ? null : "bad signature";
-        }
         if (signature == null) {
             return "no signature";
         }
@@ -84,29 +73,36 @@ public final class MessageSigning {
         if (from == null) {
             return "no from";
         }
-        PeerId author;
-        try {
-            author = PeerId.fromBytes(from);
-        } catch (MalformedDataException e) {
-            return "from is not a peer id: " + e.getMessage();
-        }
-        PublicKey key;
         byte[] keyBytes = message.key();
-        if (keyBytes != null) {
-            try {
-                key = PublicKey.unmarshal(keyBytes);
-            } catch (MalformedDataException e) {
-                return "key is not a valid public key: " + e.getMessage();
-            }
-            if (!author.matches(key)) {
-                return "key does not match from";
-            }
+        Predicate<byte[]> signatureValid; // over the signed bytes
+        if (ed25519 != null && isInlinedEd25519(from) && (keyBytes == null || isMarshalledKeyOf(keyBytes, from))) {
+            byte[] key = Arrays.copyOfRange(from, INLINED_ED25519_PREFIX.length, from.length);
+            signatureValid = signed -> ed25519.verify(key, signed, signature);
         } else {
-            Optional<PublicKey> inlined = author.publicKey();
-            if (inlined.isEmpty()) {
-                return "from is a hashed peer id and the message carries no key";
+            PeerId author;
+            try {
+                author = PeerId.fromBytes(from);
+            } catch (MalformedDataException e) {
+                return "from is not a peer id: " + e.getMessage();
             }
-            key = inlined.get();
+            PublicKey key;
+            if (keyBytes != null) {
+                try {
+                    key = PublicKey.unmarshal(keyBytes);
+                } catch (MalformedDataException e) {
+                    return "key is not a valid public key: " + e.getMessage();
+                }
+                if (!author.matches(key)) {
+                    return "key does not match from";
+                }
+            } else {
+                Optional<PublicKey> inlined = author.publicKey();
+                if (inlined.isEmpty()) {
+                    return "from is a hashed peer id and the message carries no key";
+                }
+                key = inlined.get();
+            }
+            signatureValid = signed -> key.verify(signed, signature);
         }
         byte[] signed;
         try {
@@ -114,7 +110,7 @@ public final class MessageSigning {
         } catch (IllegalArgumentException e) {
             return "message cannot be encoded: " + e.getMessage(); // a locally built topic with a lone surrogate
         }
-        return key.verify(signed, signature) ? null : "bad signature";
+        return signatureValid.test(signed) ? null : "bad signature";
     }
 
     /** A Peer ID that inlines an Ed25519 key: identity multihash (0x00, 36) of PublicKey{Type 1, Data 32 bytes}. */

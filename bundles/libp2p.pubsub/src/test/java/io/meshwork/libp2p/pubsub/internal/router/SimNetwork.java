@@ -91,7 +91,7 @@ final class SimNetwork {
             this.id = identity.peerId();
             this.score = scoring ? new PeerScore(PeerScoreParams.chatDefaults(), clock) : null;
             this.router = new GossipRouter(config, identity, clock, this, Runnable::run, new Random(random.nextLong()),
-                    score, PeerScoreThresholds.chatDefaults(), MessageIdFunction.FROM_SEQNO, Set.of());
+                    score, PeerScoreThresholds.chatDefaults(), MessageIdFunction.FROM_SEQNO, Set.of(), null);
             this.protocol = protocol;
         }
 
