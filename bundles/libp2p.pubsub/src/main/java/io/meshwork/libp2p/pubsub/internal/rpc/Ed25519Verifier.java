@@ -157,7 +157,7 @@ public final class Ed25519Verifier {
     }
 
     private KeyState keyState(byte[] publicKey) {
-        ByteBuffer id = ByteBuffer.wrap(publicKey.clone());
+        ByteBuffer id = ByteBuffer.wrap(publicKey); // a lookup key; the map keeps its own copy
         KeyState state;
         boolean build;
         synchronized (keys) {
@@ -168,7 +168,7 @@ public final class Ed25519Verifier {
                     return null;
                 }
                 state = new KeyState(point);
-                keys.put(id, state);
+                keys.put(ByteBuffer.wrap(publicKey.clone()), state);
                 if (keys.size() > maxKeys) {
                     evictOldest();
                 }
