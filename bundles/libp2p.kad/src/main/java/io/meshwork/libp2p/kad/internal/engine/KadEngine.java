@@ -448,8 +448,7 @@ public final class KadEngine {
     public CompletableFuture<Integer> put(byte[] key, byte[] value) {
         return onThread(() -> {
             try {
-                validators.validate(key, value);
-                storeIfBetter(key, value, scheduler.nowMillis());
+                storeIfBetter(key, value, scheduler.nowMillis()); // validates first
             } catch (InvalidRecordException e) {
                 return CompletableFuture.failedFuture(new RoutingException("invalid record: " + e.getMessage()));
             } catch (IllegalStateException e) {
@@ -493,7 +492,6 @@ public final class KadEngine {
             if (values.size() >= quorum) {
                 return CompletableFuture.completedFuture(values.get(0));
             }
-            int[] valid = {values.size()};
             return lookup(key, KadMessage.request(Type.GET_VALUE, key), (p, r) -> {
                 KadRecord rec = r.record();
                 if (rec != null && Arrays.equals(rec.key(), key)) {
@@ -501,12 +499,11 @@ public final class KadEngine {
                         validators.validate(key, rec.value());
                         answers.put(p, rec.value());
                         values.add(rec.value());
-                        valid[0]++;
                     } catch (InvalidRecordException e) {
                         stats.invalidRecords.incrementAndGet();
                     }
                 }
-                return valid[0] >= quorum;
+                return values.size() >= quorum;
             }).thenCompose(l -> {
                 if (values.isEmpty()) {
                     return CompletableFuture.failedFuture(new RoutingException("no valid record for the key: asked "

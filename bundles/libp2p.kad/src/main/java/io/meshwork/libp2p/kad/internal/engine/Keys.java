@@ -2,7 +2,6 @@ package io.meshwork.libp2p.kad.internal.engine;
 
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.Arrays;
 import java.util.Comparator;
 
 /** Kademlia geometry: keys are SHA-256 hashed; distance is XOR, compared as unsigned 256-bit big-endian numbers. */
@@ -21,14 +20,6 @@ public final class Keys {
         }
     }
 
-    public static byte[] distance(byte[] a, byte[] b) {
-        byte[] d = new byte[a.length];
-        for (int i = 0; i < a.length; i++) {
-            d[i] = (byte) (a[i] ^ b[i]);
-        }
-        return d;
-    }
-
     /** The number of leading bits {@code a} and {@code b} (hashes) share: 256 if equal. */
     public static int commonPrefixLength(byte[] a, byte[] b) {
         for (int i = 0; i < a.length; i++) {
@@ -42,6 +33,15 @@ public final class Keys {
 
     /** Orders hashes by their distance to {@code target} (a hash), nearest first. */
     public static Comparator<byte[]> byDistanceTo(byte[] target) {
-        return (x, y) -> Arrays.compareUnsigned(distance(x, target), distance(y, target));
+        return (x, y) -> {
+            for (int i = 0; i < target.length; i++) { // XOR distances compared byte by byte, without building them
+                int dx = (x[i] ^ target[i]) & 0xff;
+                int dy = (y[i] ^ target[i]) & 0xff;
+                if (dx != dy) {
+                    return Integer.compare(dx, dy);
+                }
+            }
+            return 0;
+        };
     }
 }

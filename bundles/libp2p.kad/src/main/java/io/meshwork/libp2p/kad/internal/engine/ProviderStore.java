@@ -85,7 +85,4 @@ public final class ProviderStore {
         return total;
     }
 
-    public int keys() {
-        return providers.size();
-    }
 }

@@ -86,7 +86,4 @@ public final class RecordStore {
         return bytes;
     }
 
-    public Map<Bytes, Stored> all() {
-        return Map.copyOf(records);
-    }
 }

@@ -32,10 +32,6 @@ public final class RoutingTable {
         }
     }
 
-    public byte[] selfHash() {
-        return self.clone();
-    }
-
     public int bucketIndex(byte[] hash) {
         return Math.min(Keys.commonPrefixLength(self, hash), Keys.BITS - 1);
     }

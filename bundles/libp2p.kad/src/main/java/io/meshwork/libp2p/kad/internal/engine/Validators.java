@@ -5,7 +5,6 @@ import io.meshwork.libp2p.api.routing.RecordValidator;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -22,10 +21,6 @@ public final class Validators {
 
     public void remove(String namespace, RecordValidator validator) {
         byNamespace.remove(namespace, validator);
-    }
-
-    public Set<String> namespaces() {
-        return Set.copyOf(byNamespace.keySet());
     }
 
     /** The namespace of {@code key}: the text between the first two slashes. */

@@ -2,6 +2,7 @@ package io.meshwork.libp2p.kad.internal.proto;
 
 import io.meshwork.libp2p.api.codec.MalformedDataException;
 import io.meshwork.libp2p.api.codec.Protobuf;
+import io.meshwork.libp2p.api.multiaddr.Multiaddr;
 import io.meshwork.libp2p.kad.internal.proto.KadMessage.KadPeer;
 import io.meshwork.libp2p.kad.internal.proto.KadMessage.KadRecord;
 import io.meshwork.libp2p.kad.internal.proto.KadMessage.Type;
@@ -24,7 +25,7 @@ public final class KadCodec {
     public static final int MAX_VALUE_LENGTH = 64 * 1024;
     public static final int MAX_PEERS = 256;
     public static final int MAX_ADDRS_PER_PEER = 64;
-    public static final int MAX_ADDR_LENGTH = 1024;
+    public static final int MAX_ADDR_LENGTH = Multiaddr.MAX_BYTES;
     public static final int MAX_PEER_ID_LENGTH = 128;
     public static final int MAX_TIME_LENGTH = 128;
 
