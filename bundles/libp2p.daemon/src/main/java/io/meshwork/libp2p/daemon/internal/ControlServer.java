@@ -1,6 +1,7 @@
 package io.meshwork.libp2p.daemon.internal;
 
 import io.meshwork.libp2p.api.codec.MalformedDataException;
+import io.meshwork.libp2p.api.codec.Varint;
 import io.meshwork.libp2p.api.host.Connection;
 import io.meshwork.libp2p.api.host.Host;
 import io.meshwork.libp2p.api.host.Stream;
@@ -258,26 +259,25 @@ final class ControlServer implements AutoCloseable {
 
         private void tryParse() {
             ByteBuffer in = buffer.duplicate().flip();
-            long length = 0;
-            int prefix = 0;
-            boolean complete = false;
-            while (in.hasRemaining() && prefix < 10) {
-                int b = in.get() & 0xff;
-                length |= (long) (b & 0x7f) << (7 * prefix);
-                prefix++;
-                if ((b & 0x80) == 0) {
+            boolean complete = false; // the prefix's last byte (high bit clear) has arrived
+            for (int i = 0; i < in.limit() && i < Varint.MAX_LENGTH; i++) {
+                if ((in.get(i) & 0x80) == 0) {
                     complete = true;
                     break;
                 }
             }
-            if (!complete) {
-                if (prefix >= 10) {
-                    respondAndClose(ControlResponse.error("malformed request: bad length prefix"));
-                } else {
-                    readMore();
-                }
+            if (!complete && in.limit() < Varint.MAX_LENGTH) {
+                readMore();
                 return;
             }
+            long length;
+            try {
+                length = Varint.decode(in); // too long or not minimal: refused
+            } catch (MalformedDataException e) {
+                respondAndClose(ControlResponse.error("malformed request: bad length prefix"));
+                return;
+            }
+            int prefix = in.position();
             if (length > settings.maxMessageSize()) {
                 respondAndClose(ControlResponse.error("request of " + length + " bytes exceeds the limit of "
                         + settings.maxMessageSize() + " bytes"));

@@ -174,6 +174,15 @@ class ControlServerTest {
         assertEquals(1L, daemonA.requests().get("MALFORMED"));
         assertEquals(3L, daemonA.requests().get("STREAM_HANDLER"));
         assertEquals(8L, daemonA.errors());
+        // a length prefix longer than a varint may be (ff x9 7f would decode to a negative length)
+        try (Socket s = connect(daemonA)) {
+            byte[] overlong = new byte[10];
+            java.util.Arrays.fill(overlong, 0, 9, (byte) 0xff);
+            overlong[9] = 0x7f;
+            s.getOutputStream().write(overlong);
+            ControlResponse bad = DaemonCodec.decodeResponse(readFrame(s.getInputStream()));
+            assertEquals("malformed request: bad length prefix", bad.error());
+        }
         daemonA.close();
         assertEquals(0, daemonA.registeredHandlers());
         assertTrue(a.host.protocols().stream().noneMatch(p -> p.equals("/1")));
