@@ -227,7 +227,7 @@ public final class HolePunchService implements ConnectionListener, StreamHandler
                         }
                     }
                 } else {
-                    LOG.debug("Hole punch dial {} failed: {}", target, DcutrHelpers.message(e));
+                    LOG.debug("Hole punch dial {} failed: {}", target, DcutrInitiator.message(e));
                 }
             });
         }
@@ -287,20 +287,5 @@ public final class HolePunchService implements ConnectionListener, StreamHandler
         closed = true;
         waitingForDirect.values().forEach(l -> l.forEach(f -> f.complete(false)));
         waitingForDirect.clear();
-    }
-
-    /** Small helpers shared with the state machines. */
-    static final class DcutrHelpers {
-        private DcutrHelpers() {
-        }
-
-        static String message(Throwable e) {
-            Throwable t = e;
-            while ((t instanceof java.util.concurrent.CompletionException
-                    || t instanceof java.util.concurrent.ExecutionException) && t.getCause() != null) {
-                t = t.getCause();
-            }
-            return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
-        }
     }
 }

@@ -53,15 +53,12 @@ public final class LanAddresses {
         return false;
     }
 
-    /**
-     * Whether {@code address} may be advertised or accepted: a LAN IP address (IPv6 only if {@code ipv6}), and not a
-     * relay circuit.
-     */
-    public static boolean acceptable(Multiaddr address, boolean ipv6) {
+    /** Whether {@code address} may be advertised or accepted: a LAN IP address (v4 or v6), and not a relay circuit. */
+    public static boolean acceptable(Multiaddr address) {
         if (address.has(Protocol.P2P_CIRCUIT)) {
             return false;
         }
         Optional<InetAddress> ip = ip(address);
-        return ip.isPresent() && isLan(ip.get()) && (ipv6 || ip.get() instanceof Inet4Address);
+        return ip.isPresent() && isLan(ip.get());
     }
 }

@@ -237,7 +237,7 @@ public final class MdnsDiscovery {
         int estimate = 12 + 2 * instance.length() + 60;
         for (Multiaddr a : ownAddresses.get()) {
             Multiaddr plain = a.withoutPeerId();
-            if (!LanAddresses.acceptable(plain, true) || lan.contains(plain)) {
+            if (!LanAddresses.acceptable(plain) || lan.contains(plain)) {
                 continue;
             }
             int size = (DNSADDR + plain.withPeerId(self)).getBytes(StandardCharsets.UTF_8).length;
@@ -338,7 +338,7 @@ public final class MdnsDiscovery {
             }
             peer = id;
             Multiaddr plain = a.withoutPeerId();
-            if (LanAddresses.acceptable(plain, true) && addresses.size() < settings.maxAddressesPerPeer()) {
+            if (LanAddresses.acceptable(plain) && addresses.size() < settings.maxAddressesPerPeer()) {
                 addresses.add(plain);
             }
         }

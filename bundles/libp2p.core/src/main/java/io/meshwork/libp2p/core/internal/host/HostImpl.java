@@ -475,9 +475,7 @@ public final class HostImpl implements Host {
             peerStore.addAddresses(peer, List.of(conn.remoteAddress()), Duration.ofHours(1));
         }
         LOG.debug("Connected {}", conn);
-        if (!conn.isLimited()) {
-            closeLimitedLater(peer);
-        } else if (existingDirect(peer).isPresent()) {
+        if (!conn.isLimited() || existingDirect(peer).isPresent()) { // a direct connection makes relayed ones spare
             closeLimitedLater(peer);
         }
         secured.executor().execute(() -> listeners.forEach(l -> notify(l, conn, true)));

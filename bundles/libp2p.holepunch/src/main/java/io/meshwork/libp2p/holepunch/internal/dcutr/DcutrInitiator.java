@@ -142,7 +142,8 @@ public final class DcutrInitiator {
         result.complete(new Outcome(success, attempts, clock.millis() - started, rtts, failure, reversed));
     }
 
-    static String message(Throwable e) {
+    /** The message of {@code e}'s cause behind any CompletionException (its class name if it has none). */
+    public static String message(Throwable e) {
         Throwable t = unwrap(e);
         return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
     }

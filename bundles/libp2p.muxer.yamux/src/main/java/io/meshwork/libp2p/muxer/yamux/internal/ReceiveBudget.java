@@ -33,7 +33,6 @@ final class ReceiveBudget {
     }
 
     private volatile long highWater;
-    private volatile long lowWater;
     private final AtomicLong total = new AtomicLong();
     private final Set<Member> paused = new LinkedHashSet<>();
     private volatile int pausedCount;
@@ -42,9 +41,6 @@ final class ReceiveBudget {
 
     /** @param max bytes above which sessions holding buffered data pause; 0 = unlimited */
     ReceiveBudget(long max) {
-        if (max < 0) {
-            throw new IllegalArgumentException("max.buffered.total must be >= 0: " + max);
-        }
         setMax(max);
     }
 
@@ -56,9 +52,8 @@ final class ReceiveBudget {
         if (max < 0) {
             throw new IllegalArgumentException("max.buffered.total must be >= 0: " + max);
         }
-        this.lowWater = max - max / 4;
         this.highWater = max;
-        if (max == 0 || total.get() <= lowWater) {
+        if (max == 0 || total.get() <= lowWater()) {
             wakeAll();
         }
     }
@@ -71,8 +66,10 @@ final class ReceiveBudget {
         return highWater;
     }
 
+    /** Three quarters of the high-water mark: where paused sessions resume. */
     long lowWater() {
-        return lowWater;
+        long max = highWater;
+        return max - max / 4;
     }
 
     /** Bytes currently buffered across all members. */
@@ -101,7 +98,7 @@ final class ReceiveBudget {
         if (delta > 0 && now > peak.get()) {
             peak.accumulateAndGet(now, Math::max);
         }
-        if (delta < 0 && now <= lowWater && pausedCount > 0) {
+        if (delta < 0 && now <= lowWater() && pausedCount > 0) {
             wakeAll();
         }
     }
@@ -119,7 +116,7 @@ final class ReceiveBudget {
                 pauses.incrementAndGet();
             }
         }
-        if (total.get() <= lowWater) {
+        if (total.get() <= lowWater()) {
             wakeAll();
         }
     }

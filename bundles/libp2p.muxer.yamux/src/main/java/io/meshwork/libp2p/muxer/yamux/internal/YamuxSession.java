@@ -580,8 +580,7 @@ public final class YamuxSession {
         ActivePing ping = activePing;
         if (resumed && ping != null && !closed) {
             ping.timeout.cancel();
-            ping.inboundMark = inboundBytesTotal;
-            ping.timeout = schedule(() -> checkPing(ping), config.pingTimeout());
+            rearmPing(ping);
         }
     }
 
@@ -785,7 +784,7 @@ public final class YamuxSession {
         ActivePing ping = new ActivePing(nextPingValue++, nanoTime(), inboundBytesTotal);
         activePing = ping;
         emit(YamuxHeader.TYPE_PING, YamuxHeader.FLAG_SYN, 0, ping.value, null);
-        ping.timeout = schedule(() -> checkPing(ping), config.pingTimeout());
+        rearmPing(ping);
         return ping;
     }
 
@@ -793,13 +792,18 @@ public final class YamuxSession {
      * The ping timed out. The answer may be queued behind data the peer is sending us, so any received byte counts
      * as liveness: only a silent connection fails.
      */
+    /** Gives the outstanding ping a fresh timeout, counted from the inbound bytes seen so far. */
+    private void rearmPing(ActivePing ping) {
+        ping.inboundMark = inboundBytesTotal;
+        ping.timeout = schedule(() -> checkPing(ping), config.pingTimeout());
+    }
+
     private void checkPing(ActivePing ping) {
         if (activePing != ping || closed) {
             return;
         }
         if (inboundPaused || inboundBytesTotal != ping.inboundMark) {
-            ping.inboundMark = inboundBytesTotal;
-            ping.timeout = schedule(() -> checkPing(ping), config.pingTimeout());
+            rearmPing(ping);
             return;
         }
         LOG.debug("{}: no answer to ping and no data for {}, terminating the session", this, config.pingTimeout());

@@ -46,11 +46,6 @@ final class YamuxSessionAdapter implements StreamMuxer.Session, FrameSink, Sessi
     private final Duration maxPauseTotal;
 
     YamuxSessionAdapter(Duplex secured, Direction direction, YamuxConfig config, int highWater,
-                        ScheduledExecutorService timer, Consumer<Duplex> onInboundStream) {
-        this(secured, direction, config, highWater, timer, onInboundStream, new ReceiveBudget(0), Duration.ZERO);
-    }
-
-    YamuxSessionAdapter(Duplex secured, Direction direction, YamuxConfig config, int highWater,
                         ScheduledExecutorService timer, Consumer<Duplex> onInboundStream, ReceiveBudget budget,
                         Duration maxPause) {
         this.secured = secured;
