@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.meshwork.libp2p.api.codec.MalformedDataException;
 import io.meshwork.libp2p.api.multiaddr.Multiaddr;
-import java.util.Arrays;
+import io.meshwork.testing.Fuzz;
 import java.util.List;
 import java.util.Random;
 import java.util.function.Function;
@@ -41,20 +41,7 @@ class DaemonCodecFuzzTest {
         Random random = new Random(8);
         int decoded = 0;
         for (int i = 0; i < 12_000; i++) {
-            byte[] input;
-            if (i % 4 == 3) {
-                input = new byte[random.nextInt(64)];
-                random.nextBytes(input);
-            } else {
-                input = seeds.get(random.nextInt(seeds.size())).clone();
-                int flips = 1 + random.nextInt(4);
-                for (int f = 0; f < flips && input.length > 0; f++) {
-                    input[random.nextInt(input.length)] = (byte) random.nextInt(256);
-                }
-                if (random.nextInt(8) == 0 && input.length > 1) {
-                    input = Arrays.copyOf(input, random.nextInt(input.length));
-                }
-            }
+            byte[] input = Fuzz.input(random, seeds, i, 64);
             decoded += roundTrip(input, DaemonCodec::decodeRequest, DaemonCodec::encode);
             decoded += roundTrip(input, DaemonCodec::decodeResponse, DaemonCodec::encode);
             decoded += roundTrip(input, DaemonCodec::decodeStreamInfo, DaemonCodec::encode);

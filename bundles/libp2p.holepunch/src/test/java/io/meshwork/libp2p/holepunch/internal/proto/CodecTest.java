@@ -10,6 +10,7 @@ import io.meshwork.libp2p.api.codec.Protobuf;
 import io.meshwork.libp2p.api.crypto.PrivateKey;
 import io.meshwork.libp2p.api.multiaddr.Multiaddr;
 import io.meshwork.libp2p.api.peer.PeerId;
+import io.meshwork.testing.Fuzz;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -111,20 +112,7 @@ class CodecTest {
                         .encode());
         int decoded = 0;
         for (int i = 0; i < 50_000; i++) {
-            byte[] input;
-            if (i % 4 == 3) {
-                input = new byte[random.nextInt(80)];
-                random.nextBytes(input);
-            } else {
-                input = seeds.get(random.nextInt(seeds.size())).clone();
-                int flips = 1 + random.nextInt(4);
-                for (int f = 0; f < flips && input.length > 0; f++) {
-                    input[random.nextInt(input.length)] = (byte) random.nextInt(256);
-                }
-                if (random.nextInt(8) == 0 && input.length > 1) {
-                    input = java.util.Arrays.copyOf(input, random.nextInt(input.length));
-                }
-            }
+            byte[] input = Fuzz.input(random, seeds, i, 80);
             try {
                 HolePunch m = HolePunch.decode(input);
                 assertEquals(m, HolePunch.decode(m.encode()));

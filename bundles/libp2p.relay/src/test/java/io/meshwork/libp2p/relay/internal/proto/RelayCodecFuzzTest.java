@@ -6,6 +6,7 @@ import io.meshwork.libp2p.api.codec.MalformedDataException;
 import io.meshwork.libp2p.api.crypto.PrivateKey;
 import io.meshwork.libp2p.api.multiaddr.Multiaddr;
 import io.meshwork.libp2p.api.peer.PeerId;
+import io.meshwork.testing.Fuzz;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -29,20 +30,7 @@ class RelayCodecFuzzTest {
                 RelayCodec.encode(StopMessage.connect(RelayPeer.of(peer), new Limit(1, 2))));
         int decoded = 0;
         for (int i = 0; i < 40_000; i++) {
-            byte[] input;
-            if (i % 4 == 3) {
-                input = new byte[random.nextInt(64)];
-                random.nextBytes(input);
-            } else {
-                input = seeds.get(random.nextInt(seeds.size())).clone();
-                int flips = 1 + random.nextInt(4);
-                for (int f = 0; f < flips && input.length > 0; f++) {
-                    input[random.nextInt(input.length)] = (byte) random.nextInt(256);
-                }
-                if (random.nextInt(8) == 0 && input.length > 1) {
-                    input = java.util.Arrays.copyOf(input, random.nextInt(input.length));
-                }
-            }
+            byte[] input = Fuzz.input(random, seeds, i, 64);
             try {
                 HopMessage m = RelayCodec.decodeHop(input);
                 assertEquals(m, RelayCodec.decodeHop(RelayCodec.encode(m)));
