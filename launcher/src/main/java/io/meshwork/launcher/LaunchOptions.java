@@ -34,25 +34,17 @@ record LaunchOptions(Path dataDir, boolean headless, boolean interactive, boolea
         java.util.List<String> p2pdFlags = new java.util.ArrayList<>();
         for (int i = 0; i < args.size(); i++) {
             String a = args.get(i);
-            if (a.equals("--data") || a.startsWith("--data=")) {
-                dataGiven = true;
-            }
             if (a.equals("--p2pd")) {
                 p2pdMode = true;
-            } else if (p2pdMode && a.startsWith("-") && !a.startsWith("--data") && !a.startsWith("-D")
-                    && !a.equals("--help") && !a.equals("-h") && !a.equals("--version") && !a.equals("--no-shell")) {
-                p2pdFlags.add(a);
-                // go's flag syntax allows "-name value" for flags that take a value
-                if (a.indexOf('=') < 0 && i + 1 < args.size() && !args.get(i + 1).startsWith("-")) {
-                    p2pdFlags.add(args.get(++i));
-                }
             } else if (a.equals("--data")) {
                 if (i + 1 >= args.size()) {
                     throw new UsageException("--data needs a directory");
                 }
                 data = Path.of(args.get(++i));
+                dataGiven = true;
             } else if (a.startsWith("--data=")) {
                 data = Path.of(a.substring("--data=".length()));
+                dataGiven = true;
             } else if (a.equals("--headless")) {
                 headless = true;
             } else if (a.equals("--no-shell")) {
@@ -64,6 +56,8 @@ record LaunchOptions(Path dataDir, boolean headless, boolean interactive, boolea
             } else if (a.startsWith("-D") && a.indexOf('=') > 2) {
                 int eq = a.indexOf('=');
                 props.put(a.substring(2, eq), a.substring(eq + 1));
+            } else if (p2pdMode) {
+                p2pdFlags.add(a); // go-p2pd's flags (and the values of "-name value"): P2pdFlags knows them
             } else {
                 throw new UsageException("unknown option '" + a + "'");
             }

@@ -42,6 +42,16 @@ class LaunchOptionsTest {
     }
 
     @Test
+    void launcherOptionsMixWithP2pdFlagsInAnyOrder() throws Exception {
+        LaunchOptions o = LaunchOptions.parse(List.of("--p2pd", "-listen", "/ip4/127.0.0.1/tcp/5000", "--headless",
+                "-dht", "--data", "/tmp/p"), DEFAULT);
+        assertTrue(o.headless());
+        assertEquals(Path.of("/tmp/p"), o.dataDir());
+        assertEquals("/ip4/127.0.0.1/tcp/5000", o.p2pd().listen());
+        assertFalse(o.interactive(), "a daemon reads no commands");
+    }
+
+    @Test
     void rejectsUnknownOptionsAndAMissingDirectoryWithAMessage() {
         LaunchOptions.UsageException e = assertThrows(LaunchOptions.UsageException.class,
                 () -> LaunchOptions.parse(List.of("--frobnicate"), DEFAULT));
