@@ -29,16 +29,9 @@ import { peerIdFromString } from '@libp2p/peer-id'
 import { multiaddr } from '@multiformats/multiaddr'
 import { CID } from 'multiformats/cid'
 import * as Digest from 'multiformats/hashes/digest'
-import { arg, logger, out, serveCommands } from './peer-io.mjs'
+import { arg, assertLoopback, logger, out, serveCommands } from './peer-io.mjs'
 
 const log = logger('kad-peer')
-
-function assertLoopback (addr) {
-  const text = addr.toString()
-  if (!/^\/ip4\/127\.\d+\.\d+\.\d+\/|^\/ip6\/::1\//.test(text)) {
-    throw new Error(`refusing non-loopback address ${text}: this peer talks to loopback only`)
-  }
-}
 
 const listenAddr = arg('--listen', '/ip4/127.0.0.1/tcp/0')
 assertLoopback(listenAddr)

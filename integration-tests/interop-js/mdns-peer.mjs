@@ -21,19 +21,13 @@ import { identify } from '@libp2p/identify'
 import { ping } from '@libp2p/ping'
 import { mdns } from '@libp2p/mdns'
 import { peerIdFromString } from '@libp2p/peer-id'
-
-function arg (name, fallback) {
-  const i = process.argv.indexOf(name)
-  return i >= 0 && i + 1 < process.argv.length ? process.argv[i + 1] : fallback
-}
+import { arg, logger } from './peer-io.mjs'
 
 function out (line) {
   process.stdout.write(line + '\n')
 }
 
-function log (...args) {
-  process.stderr.write(`[mdns-peer ${new Date().toISOString()}] ${args.join(' ')}\n`)
-}
+const log = logger('mdns-peer')
 
 const interval = Number(arg('--interval', '10000'))
 

@@ -35,6 +35,7 @@ import { autoNAT } from '@libp2p/autonat'
 import { circuitRelayTransport } from '@libp2p/circuit-relay-v2'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { multiaddr } from '@multiformats/multiaddr'
+import { arg, logger } from './peer-io.mjs'
 
 const SINK = '/meshwork/test/sink/1.0.0'
 
@@ -42,14 +43,7 @@ function say (line) {
   process.stdout.write(`NATPEER ${line}\n`)
 }
 
-function log (...args) {
-  process.stderr.write(`[nat-peer ${new Date().toISOString()}] ${args.join(' ')}\n`)
-}
-
-function arg (name, fallback) {
-  const i = process.argv.indexOf(name)
-  return i >= 0 && i + 1 < process.argv.length ? process.argv[i + 1] : fallback
-}
+const log = logger('nat-peer')
 
 function required (name) {
   const v = arg(name)

@@ -41,7 +41,7 @@ import { floodsub } from '@libp2p/floodsub'
 import { circuitRelayServer, circuitRelayTransport } from '@libp2p/circuit-relay-v2'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { multiaddr } from '@multiformats/multiaddr'
-import { arg, errorText, logger, out, serveCommands, withTimeout } from './peer-io.mjs'
+import { arg, assertLoopback, errorText, logger, out, serveCommands, withTimeout } from './peer-io.mjs'
 
 const log = logger('node-peer')
 
@@ -58,13 +58,6 @@ let blastChunk = null
 // ------------------------------------------------------------------ output
 
 // ------------------------------------------------------------------ arguments
-
-function assertLoopback (addr) {
-  const text = addr.toString()
-  if (!/^\/ip4\/127\.\d+\.\d+\.\d+\/|^\/ip6\/::1\//.test(text)) {
-    throw new Error(`refusing non-loopback address ${text}: this peer talks to loopback only`)
-  }
-}
 
 const listenAddr = arg('--listen', process.env.INTEROP_LISTEN ?? '/ip4/127.0.0.1/tcp/0')
 assertLoopback(listenAddr)

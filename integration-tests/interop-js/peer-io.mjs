@@ -26,6 +26,14 @@ export function arg (name, fallback) {
   return i >= 0 && i + 1 < process.argv.length ? process.argv[i + 1] : fallback
 }
 
+/** Throws unless `addr` (a multiaddr or its text) is on loopback: these peers never listen elsewhere. */
+export function assertLoopback (addr, what = 'this peer talks to loopback only') {
+  const text = addr.toString()
+  if (!/^\/ip4\/127\.\d+\.\d+\.\d+\/|^\/ip6\/::1\//.test(text)) {
+    throw new Error(`refusing non-loopback address ${text}: ${what}`)
+  }
+}
+
 export function withTimeout (promise, ms, what) {
   let timer
   return Promise.race([

@@ -19,7 +19,7 @@ import { yamux } from '@libp2p/yamux'
 import { identify } from '@libp2p/identify'
 import { ping } from '@libp2p/ping'
 import { circuitRelayServer } from '@libp2p/circuit-relay-v2'
-import { arg, logger, out, serveCommands } from './peer-io.mjs'
+import { arg, assertLoopback, logger, out, serveCommands } from './peer-io.mjs'
 
 const log = logger('relay-server')
 
@@ -32,9 +32,7 @@ function intArg (name, fallback) {
 }
 
 const listenAddr = arg('--listen', '/ip4/127.0.0.1/tcp/0')
-if (!/^\/ip4\/127\.\d+\.\d+\.\d+\/|^\/ip6\/::1\//.test(listenAddr)) {
-  throw new Error(`refusing non-loopback address ${listenAddr}: this relay listens on loopback only`)
-}
+assertLoopback(listenAddr, 'this relay listens on loopback only')
 const maxReservations = intArg('--max-reservations', 15)
 const reservationTtl = intArg('--reservation-ttl-ms', 2 * 60 * 60 * 1000)
 const dataLimit = BigInt(intArg('--data-limit-bytes', 1 << 17))
