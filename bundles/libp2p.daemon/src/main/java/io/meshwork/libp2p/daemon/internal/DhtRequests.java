@@ -1,5 +1,7 @@
 package io.meshwork.libp2p.daemon.internal;
 
+import io.meshwork.libp2p.api.codec.MalformedDataException;
+import io.meshwork.libp2p.api.codec.Varint;
 import io.meshwork.libp2p.api.peer.PeerId;
 import io.meshwork.libp2p.api.routing.ContentRouting;
 import io.meshwork.libp2p.api.routing.PeerInfo;
@@ -180,18 +182,13 @@ final class DhtRequests {
     }
 
     private static long varint(byte[] in, int[] pos) {
-        long value = 0;
-        for (int shift = 0; shift < 63; shift += 7) {
-            if (pos[0] >= in.length) {
-                throw new IllegalArgumentException("invalid CID: truncated");
-            }
-            int b = in[pos[0]++] & 0xff;
-            value |= (long) (b & 0x7f) << shift;
-            if ((b & 0x80) == 0) {
-                return value;
-            }
+        try {
+            Varint.Decoded d = Varint.decode(in, pos[0]);
+            pos[0] += d.length();
+            return d.value();
+        } catch (MalformedDataException e) {
+            throw new IllegalArgumentException("invalid CID: " + e.getMessage(), e);
         }
-        throw new IllegalArgumentException("invalid CID: varint too long");
     }
 
     private static final int BEGIN = 0;
