@@ -95,7 +95,7 @@ public final class KadComponent implements PeerRouting, ContentRouting, ValueSto
         Scheduler scheduler = new ExecutorScheduler(thread);
         KadEngine.Config engineConfig = new KadEngine.Config(config.k(), config.alpha(), config.request_timeout_ms(),
                 config.max_records(), config.max_record_bytes(), config.record_ttl_ms(), config.max_provider_records(),
-                100, config.provider_ttl_ms(), config.refresh_interval_ms());
+                KadEngine.Config.MAX_PROVIDERS_PER_KEY, config.provider_ttl_ms(), config.refresh_interval_ms());
         validators.add(PublicKeyValidator.NAMESPACE, new PublicKeyValidator());
         validators.add(SignedRecord.NAMESPACE, new SignedRecordValidator());
         this.engine = new KadEngine(host.peerId(), engineConfig,

@@ -38,8 +38,12 @@ public final class KadEngine {
     public record Config(int k, int alpha, long requestTimeoutMs, int maxRecords, long maxRecordBytes,
             long recordTtlMs, int maxProviders, int maxProvidersPerKey, long providerTtlMs, long refreshIntervalMs) {
 
+        /** Providers kept per key (not configurable: the spec's k-bucket sized answers need no more). */
+        public static final int MAX_PROVIDERS_PER_KEY = 100;
+
+        /** The component's configuration defaults (KadConfig), for tests and embedders. */
         public static Config defaults() {
-            return new Config(20, 10, 10_000, 10_000, 64L * 1024 * 1024, 48L * 3600_000, 100_000, 100,
+            return new Config(20, 10, 10_000, 10_000, 16L * 1024 * 1024, 48L * 3600_000, 100_000, MAX_PROVIDERS_PER_KEY,
                     48L * 3600_000, 10L * 60_000);
         }
 
