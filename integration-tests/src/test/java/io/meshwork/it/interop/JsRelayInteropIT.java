@@ -364,6 +364,13 @@ class JsRelayInteropIT {
                 samples, longestGapMs, firstExpiry, lastExpiry);
 
         JavaClient b = new JavaClient("java-b");
+        // dial right after one of java-a's refreshes: js's next drop is then at least 4.5 s away (it comes one TTL
+        // after a reservation's first refresh), so it cannot cut the circuit while java-b negotiates over it
+        Supplier<java.time.Instant> expiry = () -> a.relay.reservations().stream().findFirst()
+                .map(r -> r.expires()).orElse(null);
+        java.time.Instant seen = expiry.get();
+        waitFor(() -> expiry.get() != null && !expiry.get().equals(seen) && relay.reservations().contains(me), 10,
+                () -> "java-a refreshes its reservation and js holds it");
         Connection conn;
         try {
             conn = b.node.host.connect(a.circuitAddress()).toCompletableFuture().get(30, TimeUnit.SECONDS);
