@@ -217,12 +217,12 @@ public final class PeerScore {
         r.status = Status.VALID;
         r.validatedAt = clock.millis();
         firstDelivery(from, topic);
-        for (PeerId duplicate : r.peers) {
+        for (PeerId duplicate : r.peers()) {
             if (!duplicate.equals(from)) {
                 meshDelivery(duplicate, topic, Long.MIN_VALUE);
             }
         }
-        r.peers.add(from);
+        r.sender = from;
     }
 
     /**
@@ -236,9 +236,9 @@ public final class PeerScore {
             return;
         }
         switch (r.status) {
-            case PENDING -> r.peers.add(from);
+            case PENDING -> r.addPeer(from);
             case VALID -> {
-                if (r.peers.add(from)) {
+                if (!from.equals(r.sender) && r.addPeer(from)) {
                     meshDelivery(from, topic, r.validatedAt);
                 }
             }
@@ -266,7 +266,7 @@ public final class PeerScore {
             case VALIDATION_REJECTED -> {
                 r.status = Status.INVALID;
                 invalidDelivery(from, topic);
-                for (PeerId duplicate : r.peers) {
+                for (PeerId duplicate : r.peers()) {
                     if (!duplicate.equals(from)) {
                         invalidDelivery(duplicate, topic);
                     }
@@ -275,7 +275,7 @@ public final class PeerScore {
             case VALIDATION_IGNORED -> r.status = Status.IGNORED;
             default -> r.status = Status.THROTTLED;
         }
-        r.peers.clear();
+        r.clearPeers();
     }
 
     private void firstDelivery(PeerId peer, String topic) {
@@ -507,11 +507,32 @@ public final class PeerScore {
         final long firstSeen;
         Status status = Status.PENDING;
         long validatedAt;
-        /** While pending: peers that sent duplicates; once valid: peers already credited (and the sender). */
-        final Set<PeerId> peers = new HashSet<>(4);
+        /**
+         * While pending: peers that sent duplicates; once valid: peers already credited (the sender aside). Created
+         * on the first such peer: most messages are remembered for the seen TTL and never see one.
+         */
+        private @Nullable Set<PeerId> peers;
+        /** Once valid: the peer that delivered it first. */
+        @Nullable PeerId sender;
 
         DeliveryRecord(long firstSeen) {
             this.firstSeen = firstSeen;
+        }
+
+        Set<PeerId> peers() {
+            return peers == null ? Set.of() : peers;
+        }
+
+        /** Adds {@code peer}; false if it was there. */
+        boolean addPeer(PeerId peer) {
+            if (peers == null) {
+                peers = new HashSet<>(4);
+            }
+            return peers.add(peer);
+        }
+
+        void clearPeers() {
+            peers = null;
         }
     }
 
@@ -530,7 +551,10 @@ public final class PeerScore {
     }
 
     private static final class TopicStats {
+        private static final Duration MAX_NANOS = Duration.ofNanos(Long.MAX_VALUE);
         final TopicScoreParams params;
+        /** P1's quantum in nanoseconds (saturated). */
+        final long quantumNanos;
         boolean inMesh;
         long graftedAt;
         long meshTimeMillis;
@@ -542,6 +566,8 @@ public final class PeerScore {
 
         TopicStats(TopicScoreParams params) {
             this.params = params;
+            this.quantumNanos = params.timeInMeshQuantum().compareTo(MAX_NANOS) >= 0 ? Long.MAX_VALUE
+                    : params.timeInMeshQuantum().toNanos();
         }
 
         /** The P3 deficit: positive only for an active mesh peer below the threshold. */
@@ -555,7 +581,9 @@ public final class PeerScore {
         double score() {
             double s = 0;
             if (inMesh) {
-                long quanta = Duration.ofMillis(meshTimeMillis).dividedBy(params.timeInMeshQuantum());
+                // whole quanta; not Duration.dividedBy, which divides BigDecimals (this runs for every message)
+                long quanta = meshTimeMillis < Long.MAX_VALUE / 1_000_000 ? meshTimeMillis * 1_000_000 / quantumNanos
+                        : Duration.ofMillis(meshTimeMillis).dividedBy(params.timeInMeshQuantum());
                 s += Math.min(quanta, params.timeInMeshCap()) * params.timeInMeshWeight();
             }
             s += firstDeliveries * params.firstMessageDeliveriesWeight();
