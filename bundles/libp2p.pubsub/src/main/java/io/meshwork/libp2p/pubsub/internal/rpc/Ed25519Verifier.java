@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
 import org.bouncycastle.crypto.digests.SHA512Digest;
 import org.bouncycastle.math.ec.rfc7748.X25519Field;
 
@@ -75,6 +76,11 @@ public final class Ed25519Verifier {
      *     path
      */
     public Ed25519Verifier(int maxTables) {
+        this(maxTables, Shared.BASE_TABLE);
+    }
+
+    /** {@code baseTable}: the base point's table, or null to build it. */
+    private Ed25519Verifier(int maxTables, int @Nullable [] baseTable) {
         if (maxTables < 0) {
             throw new IllegalArgumentException("maxTables must not be negative: " + maxTables);
         }
@@ -88,7 +94,16 @@ public final class Ed25519Verifier {
         if (!decodePoint(BASE_ENCODED, 0, base)) {
             throw new IllegalStateException("base point does not decode");
         }
-        this.baseTable = buildTable(base, BASE_WIDTH);
+        this.baseTable = baseTable != null ? baseTable : buildTable(base, BASE_WIDTH);
+    }
+
+    /**
+     * The base point's table, built once per class loader and shared by every verifier: it is a constant (never
+     * written after it is built), and one copy instead of one per pubsub instance keeps it in the CPU's caches when
+     * several nodes share a process (tests, benchmarks), and spares a restarted component rebuilding it.
+     */
+    private static final class Shared {
+        static final int[] BASE_TABLE = new Ed25519Verifier(0, null).baseTable;
     }
 
     /**
