@@ -688,11 +688,11 @@ public final class PubSubImpl implements PubSub, StreamHandler, ConnectionListen
      * {@code checked} ({@link GossipRouter#SIGNATURE_OK} or the reason); the stage completes when all are done.
      */
     private CompletableFuture<Void> verifyAhead(Rpc rpc, Map<RpcMessage, String> checked) {
-        Set<MessageId> seen = router.seenView();
+        java.util.function.Predicate<MessageId> seen = router.seenHint();
         List<RpcMessage> toVerify = new ArrayList<>(rpc.publish().size());
         for (RpcMessage m : rpc.publish()) {
             if (m.topic() != null && !unsignedTopics.contains(m.topic()) && m.signature() != null
-                    && !seen.contains(signedIds.apply(m))) {
+                    && !seen.test(signedIds.apply(m))) {
                 toVerify.add(m);
             }
         }

@@ -89,6 +89,7 @@ public final class GossipRouter {
     /** Message id → peer → deadline (millis) of an IWANT the peer promised by IHAVE. */
     private final Map<MessageId, Map<PeerId, Long>> promises = new HashMap<>();
     private final SeenCache seen;
+    private final java.util.function.Predicate<MessageId> seenHint;
     private final MessageCache mcache;
     private final Map<PeerId, Outgoing> outgoing = new LinkedHashMap<>();
     private boolean flushQueued;
@@ -134,6 +135,7 @@ public final class GossipRouter {
         this.signedIds = signedIds;
         this.unsignedTopics = Set.copyOf(unsignedTopics);
         this.seen = new SeenCache(config.seenTtl(), config.seenCacheMax());
+        this.seenHint = seen.probablySeen();
         this.mcache = new MessageCache(config.mcacheLength(), config.mcacheGossip(), config.mcacheMax());
         // Like go: seqnos start at the current Unix time in nanoseconds, so a restarted node does not reuse them.
         this.seqno = TimeUnit.MILLISECONDS.toNanos(clock.millis());
@@ -428,9 +430,13 @@ public final class GossipRouter {
     /** The value of a signature check that passed, in the map given to {@link #handleRpc(PeerId, Rpc, Map)}. */
     public static final String SIGNATURE_OK = "";
 
-    /** Ids seen recently, readable from any thread (to skip verifying what the router will drop as duplicate). */
-    public Set<MessageId> seenView() {
-        return seen.view();
+    /**
+     * Whether an id was probably seen recently, callable from any thread: a hint to skip verifying what the router
+     * will drop as a duplicate. It may be wrong while the router changes the cache; the router verifies any message
+     * that reaches it unverified and unseen.
+     */
+    public java.util.function.Predicate<MessageId> seenHint() {
+        return seenHint;
     }
 
     private void handleRpcChecked(PeerId from, Rpc rpc) {
