@@ -1,6 +1,7 @@
 package io.meshwork.libp2p.pubsub.internal;
 
 import io.meshwork.libp2p.api.HostIdentity;
+import io.meshwork.libp2p.api.codec.Varint;
 import io.meshwork.libp2p.api.host.Connection;
 import io.meshwork.libp2p.api.host.ConnectionListener;
 import io.meshwork.libp2p.api.host.Direction;
@@ -151,6 +152,10 @@ public final class PubSubImpl implements PubSub, StreamHandler, ConnectionListen
 
     // router thread only
     private final Map<PeerId, PeerLink> links = new HashMap<>();
+    /** Links with RPCs batched for the next {@link #flushSends}. */
+    private final List<PeerLink> batched = new ArrayList<>();
+    /** Whether {@link #flushSends} is queued on the router. */
+    private boolean flushQueued;
     // any thread
     private final Map<String, CopyOnWriteArrayList<SubscriptionImpl>> subscriptions = new ConcurrentHashMap<>();
     private final Map<String, CopyOnWriteArrayList<TopicValidator>> validators = new ConcurrentHashMap<>();
@@ -158,6 +163,10 @@ public final class PubSubImpl implements PubSub, StreamHandler, ConnectionListen
     private final Map<TopicValidator, List<AutoCloseable>> whiteboardValidators = new ConcurrentHashMap<>();
     private final AtomicInteger pendingPublishes = new AtomicInteger();
     private final AtomicLong sendDropped = new AtomicLong();
+    /** RPCs decoded from peers, RPCs encoded for peers, and the stream writes that carried the latter. */
+    private final AtomicLong rpcsReceived = new AtomicLong();
+    private final AtomicLong rpcsSent = new AtomicLong();
+    private final AtomicLong writes = new AtomicLong();
     private final AtomicLong deliveryDropped = new AtomicLong();
     private final AtomicLong lastDropLog = new AtomicLong();
 
@@ -280,8 +289,8 @@ public final class PubSubImpl implements PubSub, StreamHandler, ConnectionListen
         }
     }
 
-    /** Runs {@code task} on the router thread, unless shut down. */
-    private void onRouter(Runnable task) {
+    /** Runs {@code task} on the router thread, unless shut down (package-private for tests that hold the router). */
+    void onRouter(Runnable task) {
         try {
             routerExecutor.execute(() -> {
                 try {
@@ -395,6 +404,9 @@ public final class PubSubImpl implements PubSub, StreamHandler, ConnectionListen
                 }
             }
         }
+        out.put("rpcsReceived", rpcsReceived.get());
+        out.put("rpcsSent", rpcsSent.get());
+        out.put("streamWrites", writes.get());
         out.put("sendDropped", sendDropped.get());
         out.put("deliveryDropped", deliveryDropped.get());
         out.put("sigChecksKeyTable", ed25519.tableHits());
@@ -490,7 +502,16 @@ public final class PubSubImpl implements PubSub, StreamHandler, ConnectionListen
         final List<Stream> inbound = new ArrayList<>(1);
         /** Framed RPCs waiting for the outbound stream. */
         final List<ByteBuffer> pending = new ArrayList<>();
+        /** Bytes written to the outbound stream and not yet taken by it, plus those in {@link #pending}. */
         long queuedBytes;
+        /** RPCs sent during the current router work, not yet encoded (see {@link #flushSends}). */
+        final List<Rpc> batch = new ArrayList<>();
+        /** Their encoded size (without framing). */
+        long batchBytes;
+        /** Whether this link is in {@code batched}. */
+        boolean inBatched;
+        /** Writes to {@link #outbound} not yet taken by it; while there is one, a batch waits for it. */
+        int writesInFlight;
         final AtomicInteger inboundRpcs = new AtomicInteger();
         boolean routerPeer;
 
@@ -545,10 +566,12 @@ public final class PubSubImpl implements PubSub, StreamHandler, ConnectionListen
                     connection.direction() == Direction.OUTBOUND, ipOf(connection.remoteAddress()));
             link.routerPeer = true;
             link.queuedBytes = 0;
+            link.writesInFlight = 0;
             for (ByteBuffer frame : link.pending) {
                 write(link, stream, frame);
             }
             link.pending.clear();
+            flush(link);
         }));
     }
 
@@ -558,9 +581,11 @@ public final class PubSubImpl implements PubSub, StreamHandler, ConnectionListen
         }
         link.outbound = null;
         link.queuedBytes = 0;
+        link.writesInFlight = 0;
         if (links.get(link.peer) != link || closed.get()) {
             return;
         }
+        flush(link); // a batch waiting for the stream's last write goes to pending
         LOG.debug("Pubsub stream to {} closed{}", link.peer, cause == null ? "" : ": " + cause);
         // reopen on a remaining connection (at most a few times, so a peer that keeps resetting is given up)
         List<Connection> conns = host.connections(link.peer);
@@ -585,6 +610,9 @@ public final class PubSubImpl implements PubSub, StreamHandler, ConnectionListen
                 dropPeer(link);
             } else if (link.outbound != null && link.outbound.connection() == connection) {
                 link.outbound = null;
+                link.queuedBytes = 0;
+                link.writesInFlight = 0;
+                flush(link);
                 openOutbound(link, remaining.get(0));
             }
         });
@@ -652,6 +680,7 @@ public final class PubSubImpl implements PubSub, StreamHandler, ConnectionListen
                 message.get(bytes);
                 rpc = RpcCodec.decode(bytes, limits);
             }
+            rpcsReceived.incrementAndGet();
             if (link.inboundRpcs.incrementAndGet() >= peerInboundRpcs) {
                 stream.pauseReading();
             }
@@ -700,11 +729,11 @@ public final class PubSubImpl implements PubSub, StreamHandler, ConnectionListen
             toVerify.forEach(m -> record(checked, m, MessageSigning.verify(m, ed25519)));
             return CompletableFuture.completedFuture(null);
         }
-        // one task per verification thread, each a contiguous slice: a task per message cost more in thread
-        // hand-offs than the slices lose in balance (all messages cost about the same)
+        // one contiguous slice per verification thread, the first verified right here: a task per message cost
+        // more in thread hand-offs than the slices lose in balance (all messages cost about the same)
         int tasks = Math.min(toVerify.size(), verifyThreads);
         List<CompletableFuture<Void>> pending = new ArrayList<>(tasks);
-        for (int t = 0; t < tasks; t++) {
+        for (int t = 1; t < tasks; t++) {
             List<RpcMessage> slice = toVerify.subList(t * toVerify.size() / tasks,
                     (t + 1) * toVerify.size() / tasks);
             try {
@@ -714,6 +743,7 @@ public final class PubSubImpl implements PubSub, StreamHandler, ConnectionListen
                 break; // stopping, or the pool is saturated: the router verifies the rest itself
             }
         }
+        toVerify.subList(0, toVerify.size() / tasks).forEach(m -> record(checked, m, MessageSigning.verify(m, ed25519)));
         return CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new));
     }
 
@@ -729,33 +759,133 @@ public final class PubSubImpl implements PubSub, StreamHandler, ConnectionListen
 
     // ------------------------------------------------------------------ output
 
+    /**
+     * Queues {@code rpc} for {@code peer} (router thread). RPCs sent while the router works through its queue leave
+     * together when it is through ({@link #flushSends}, queued behind the waiting work), or, while the peer's stream
+     * has not yet taken the previous write, as soon as it has: a burst costs one write per peer, one muxer frame and
+     * one encryption per batch rather than per message, and consecutive RPCs that carry only messages are merged into
+     * one RPC, which the receiver verifies in parallel and routes in one task. A lone RPC waits for nothing: its
+     * flush is the router's next task, and the stream has taken earlier writes long before.
+     */
     private void send(PeerId peer, Rpc rpc) {
         PeerLink link = links.get(peer);
         if (link == null) {
             return;
         }
-        for (byte[] encoded : RpcSplitter.encode(rpc, rpcBatchBytes)) {
-            ByteBuffer frame = VarintFrames.frame(encoded);
-            // one frame may exceed the bound when nothing is queued, so a large message is never stuck
-            if (link.queuedBytes > 0 && link.queuedBytes + frame.remaining() > peerQueueBytes) {
-                dropped(peer, frame.remaining());
-                continue;
-            }
-            if (link.outbound == null) {
-                link.queuedBytes += frame.remaining();
-                link.pending.add(frame);
-            } else {
-                write(link, link.outbound, frame);
+        int size = RpcCodec.encodedSize(rpc);
+        long queued = link.queuedBytes + link.batchBytes;
+        // one RPC may exceed the bound when nothing is queued, so a large message is never stuck
+        if (queued > 0 && queued + size > peerQueueBytes) {
+            dropped(peer, size);
+            return;
+        }
+        if (!link.inBatched) {
+            link.inBatched = true;
+            batched.add(link);
+        }
+        link.batch.add(rpc);
+        link.batchBytes += size;
+        if (link.batchBytes >= rpcBatchBytes) {
+            flush(link); // a full RPC's worth: no reason to hold it back
+            return;
+        }
+        if (!flushQueued) {
+            flushQueued = true;
+            try {
+                routerExecutor.execute(this::flushSends);
+            } catch (RejectedExecutionException e) {
+                flushQueued = false; // stopping
             }
         }
+    }
+
+    /** Writes every peer's batched RPCs (router thread). */
+    private void flushSends() {
+        flushQueued = false;
+        for (PeerLink link : batched) {
+            link.inBatched = false;
+            if (link.writesInFlight == 0 || link.outbound == null) {
+                flush(link);
+            } // else the batch goes when the stream has taken the write in flight, with whatever joins it meanwhile
+        }
+        batched.clear();
+    }
+
+    /**
+     * Encodes {@code link}'s batch into one buffer of framed RPCs and writes it. Runs of RPCs with nothing but
+     * messages become one RPC (cut at {@code rpc_batch_bytes} and {@link RpcSplitter#MAX_MESSAGES}); an RPC with
+     * subscriptions or control stays on its own, so the receiver sees every change in the order it was made.
+     */
+    private void flush(PeerLink link) {
+        if (link.batch.isEmpty()) {
+            return;
+        }
+        List<Rpc> rpcs = mergeMessageRuns(link.batch);
+        link.batch.clear();
+        link.batchBytes = 0;
+        if (links.get(link.peer) != link) {
+            return; // dropped meanwhile
+        }
+        List<byte[]> encoded = new ArrayList<>(rpcs.size());
+        int total = 0;
+        for (Rpc rpc : rpcs) {
+            for (byte[] e : RpcSplitter.encode(rpc, rpcBatchBytes)) {
+                encoded.add(e);
+                total += Varint.encodedLength(e.length) + e.length;
+            }
+        }
+        rpcsSent.addAndGet(encoded.size());
+        byte[] out = new byte[total];
+        int at = 0;
+        for (byte[] e : encoded) {
+            at += Varint.write(e.length, out, at);
+            System.arraycopy(e, 0, out, at, e.length);
+            at += e.length;
+        }
+        ByteBuffer frames = ByteBuffer.wrap(out);
+        if (link.outbound == null) {
+            link.queuedBytes += total;
+            link.pending.add(frames);
+        } else {
+            write(link, link.outbound, frames);
+        }
+    }
+
+    /** {@code rpcs} with every run of message-only RPCs merged into one (the list itself if there is nothing to merge). */
+    static List<Rpc> mergeMessageRuns(List<Rpc> rpcs) {
+        if (rpcs.size() == 1) {
+            return List.of(rpcs.get(0));
+        }
+        List<Rpc> out = new ArrayList<>(rpcs.size());
+        List<RpcMessage> run = new ArrayList<>();
+        for (Rpc rpc : rpcs) {
+            if (rpc.subscriptions().isEmpty() && rpc.control() == null) {
+                run.addAll(rpc.publish());
+                continue;
+            }
+            if (!run.isEmpty()) {
+                out.add(new Rpc(List.of(), run, null));
+                run = new ArrayList<>();
+            }
+            out.add(rpc);
+        }
+        if (!run.isEmpty()) {
+            out.add(new Rpc(List.of(), run, null));
+        }
+        return out;
     }
 
     private void write(PeerLink link, Stream stream, ByteBuffer frame) {
         int size = frame.remaining();
         link.queuedBytes += size;
+        link.writesInFlight++;
+        writes.incrementAndGet();
         stream.write(frame).whenComplete((v, e) -> onRouter(() -> {
             if (link.outbound == stream) {
                 link.queuedBytes -= size;
+                if (--link.writesInFlight == 0) {
+                    flush(link);
+                }
             }
         }));
     }

@@ -204,4 +204,62 @@ class PubSubNetworkTest {
         }
         assertTrue(publishers.stream().allMatch(p -> members.get(p).pubsub.meshPeers(TOPIC).size() >= 1));
     }
+
+    /**
+     * RPCs that pile up while the router is busy leave in few writes, as merged RPCs (many messages each), and
+     * arrive complete and in order; a lone message afterwards still goes at once.
+     */
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void aBacklogLeavesInFewMergedRpcsInOrder() throws Exception {
+        Member a = new Member("a", Map.of());
+        Member b = new Member("b", Map.of());
+        members.add(a);
+        members.add(b);
+        List<Integer> order = java.util.Collections.synchronizedList(new ArrayList<>());
+        a.subscribe();
+        b.pubsub.subscribe(TOPIC, m -> order.add(ByteBuffer.wrap(m.data()).getInt()));
+        a.node.host.connect(b.node.address()).toCompletableFuture().get(10, TimeUnit.SECONDS);
+        await("a has b in its mesh", Duration.ofSeconds(20), () -> a.pubsub.meshPeers(TOPIC).contains(b.node.peerId()));
+
+        long sent0 = (Long) a.pubsub.stats().get("rpcsSent");
+        long writes0 = (Long) a.pubsub.stats().get("streamWrites");
+        long received0 = (Long) b.pubsub.stats().get("rpcsReceived");
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        a.pubsub.onRouter(() -> {
+            try {
+                release.await(); // the router is busy: publications queue up behind this task
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        int n = 300;
+        List<java.util.concurrent.CompletableFuture<?>> published = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            published.add(a.pubsub.publish(TOPIC, ByteBuffer.allocate(200).putInt(i).array()).toCompletableFuture());
+        }
+        release.countDown();
+        for (var f : published) {
+            f.get(10, TimeUnit.SECONDS);
+        }
+        await(() -> "b has all " + n + " messages; it has " + order.size(), Duration.ofSeconds(20),
+                () -> order.size() == n);
+        for (int i = 0; i < n; i++) {
+            assertEquals(i, order.get(i), "order");
+        }
+        long rpcs = (Long) a.pubsub.stats().get("rpcsSent") - sent0;
+        long writes = (Long) a.pubsub.stats().get("streamWrites") - writes0;
+        long read = (Long) b.pubsub.stats().get("rpcsReceived") - received0;
+        // 300 × ~300 B fit in two RPCs of at most 64 KiB; allow some for heartbeats and the write still in flight
+        assertTrue(rpcs <= 10 && writes <= rpcs && read <= 10, "rpcs " + rpcs + ", writes " + writes
+                + ", read " + read);
+
+        // a lone message is not held back
+        long before = System.nanoTime();
+        a.pubsub.publish(TOPIC, ByteBuffer.allocate(4).putInt(n).array()).toCompletableFuture()
+                .get(10, TimeUnit.SECONDS);
+        await("the lone message arrives", Duration.ofSeconds(5), () -> order.size() == n + 1);
+        assertEquals(n, order.get(n));
+        assertTrue(System.nanoTime() - before < TimeUnit.SECONDS.toNanos(2));
+    }
 }

@@ -72,4 +72,20 @@ class RpcSplitterTest {
         Rpc rpc = new Rpc(List.of(), List.of(message(1, 10), message(2, 100_000), message(3, 10)), null);
         assertEquals(List.of(1, 1, 1), split(rpc, 1000).stream().map(r -> r.publish().size()).toList());
     }
+
+    @Test
+    void runsOfMessageOnlyRpcsMergeAndEverythingElseKeepsItsPlace() {
+        RpcMessage x1 = message(1, 10);
+        RpcMessage x2 = message(2, 10);
+        RpcMessage x3 = message(3, 10);
+        Rpc m1 = new Rpc(List.of(), List.of(x1), null);
+        Rpc m2 = new Rpc(List.of(), List.of(x2, x3), null);
+        Rpc sub = new Rpc(List.of(new SubOpts(true, "u")), List.of(message(4, 10)), null);
+        Rpc m5 = new Rpc(List.of(), List.of(message(5, 10)), null);
+        Rpc graft = new Rpc(List.of(), List.of(), new ControlMessage(List.of(), List.of(), List.of(new Graft("t")),
+                List.of(), List.of()));
+        List<Rpc> merged = PubSubImpl.mergeMessageRuns(List.of(m1, m2, sub, m5, graft, m1));
+        assertEquals(List.of(new Rpc(List.of(), List.of(x1, x2, x3), null), sub, m5, graft, m1), merged);
+        assertEquals(List.of(m1), PubSubImpl.mergeMessageRuns(List.of(m1)));
+    }
 }
