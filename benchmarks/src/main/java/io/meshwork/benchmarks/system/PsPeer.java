@@ -40,6 +40,11 @@ final class PsPeer implements AutoCloseable {
         return new PsPeer(name, node, impl);
     }
 
+    /** The {@code pubsub:stats} counters. */
+    Map<String, Object> stats() {
+        return impl.stats();
+    }
+
     PeerId peerId() {
         return node.peerId();
     }

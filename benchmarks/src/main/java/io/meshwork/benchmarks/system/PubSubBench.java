@@ -42,7 +42,7 @@ import java.util.stream.Collectors;
  * java -cp benchmarks/target/benchmarks.jar:bundles/libp2p.pubsub/target/classes \
  *     io.meshwork.benchmarks.system.PubSubBench --interop-dir integration-tests/interop-js \
  *     [--reps 3] [--warmup 1] [--rate 1000] [--count 1000] [--burst 2000] [--size 256]
- *     [--pairs JJ,JJS,JSJ,JSJS]
+ *     [--pairs JJ,JJS,JSJ,JSJS] [--subscribers 1,2]
  *     (system property -Dbench.out=file.md, before the class name, also writes the table)
  * </pre>
  *
@@ -79,6 +79,8 @@ public final class PubSubBench {
 
     private final Map<String, Map<Pair, List<Double>>> results = new LinkedHashMap<>();
     private final List<Pair> pairs = new ArrayList<>(List.of(Pair.values()));
+    /** Which subscriber counts (1, 2) the rounds measure ({@code --subscribers}). */
+    private final List<Integer> subscriberCounts = new ArrayList<>(List.of(1, 2));
     private final List<AutoCloseable> started = new ArrayList<>();
     private Node javaPub;
     private Node jsPub;
@@ -101,6 +103,12 @@ public final class PubSubBench {
             b.pairs.clear();
             for (String name : opt.get("pairs").split(",")) {
                 b.pairs.add(Pair.valueOf(name.trim()));
+            }
+        }
+        if (opt.containsKey("subscribers")) {
+            b.subscriberCounts.clear();
+            for (String n : opt.get("subscribers").split(",")) {
+                b.subscriberCounts.add(Integer.parseInt(n.trim()));
             }
         }
         try {
@@ -211,7 +219,7 @@ public final class PubSubBench {
     // ------------------------------------------------------------------ measurements
 
     private void round(Pair p, int rate, int count, int burst, int size, boolean record) throws Exception {
-        for (int n = 1; n <= 2; n++) {
+        for (int n : subscriberCounts) {
             String topic = topic(p, n);
             List<Node> subs = subscribers(p, n);
             // paced
@@ -242,12 +250,14 @@ public final class PubSubBench {
             // burst
             subs.forEach(s -> s.arm(topic));
             long[] cpu0 = cpuMillis();
+            long[] rpcs0 = javaRpcs(p, subs);
             Published bp = publisher(p).burst(topic, burst, size);
             got.clear();
             for (Node s : subs) {
                 got.add(s.collect(topic, burst, 60_000));
             }
             long[] cpu1 = cpuMillis();
+            long[] rpcs1 = javaRpcs(p, subs);
             double slowest = Double.MAX_VALUE;
             delivered = 0;
             for (Collected c : got) {
@@ -260,6 +270,11 @@ public final class PubSubBench {
                     + "(publishing took %.0f ms; CPU used meanwhile: this JVM %d ms, of which JIT compiling %d ms;"
                     + " the node processes %d ms)", p.label, burst, size, n, slowest, bLoss, bp.ms,
                     cpu1[0] - cpu0[0], cpu1[2] - cpu0[2], cpu1[1] - cpu0[1]));
+            if (publisher(p) instanceof JavaNode) {
+                log(String.format(Locale.ROOT, "%-9s   the Java publisher sent %d RPCs in %d writes; its Java"
+                        + " subscribers read %d RPCs", p.label, rpcs1[0] - rpcs0[0], rpcs1[1] - rpcs0[1],
+                        rpcs1[2] - rpcs0[2]));
+            }
             if (record) {
                 String what = String.format(Locale.ROOT, "burst %d, %d sub", burst, n);
                 record(what + ": msgs/s", p, slowest);
@@ -267,6 +282,25 @@ public final class PubSubBench {
             }
             Thread.sleep(500);
         }
+    }
+
+    /**
+     * Batching counters of the pair's Java nodes: RPCs the publisher sent, the stream writes that carried them, RPCs
+     * its Java subscribers read (all 0 for js nodes). They include the few RPCs of other traffic (heartbeats).
+     */
+    private long[] javaRpcs(Pair p, List<Node> subs) {
+        long[] out = new long[3];
+        if (publisher(p) instanceof JavaNode j) {
+            Map<String, Object> s = j.peer.stats();
+            out[0] = (Long) s.get("rpcsSent");
+            out[1] = (Long) s.get("streamWrites");
+        }
+        for (Node n : subs) {
+            if (n instanceof JavaNode j) {
+                out[2] += (Long) j.peer.stats().get("rpcsReceived");
+            }
+        }
+        return out;
     }
 
     /**
