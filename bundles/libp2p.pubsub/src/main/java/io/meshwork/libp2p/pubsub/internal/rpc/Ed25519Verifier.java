@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import org.jspecify.annotations.Nullable;
 import org.bouncycastle.crypto.digests.SHA512Digest;
 import org.bouncycastle.math.ec.rfc7748.X25519Field;
@@ -123,24 +124,58 @@ public final class Ed25519Verifier {
         if (key == null) {
             return false; // not a point on the curve, or y not reduced
         }
-        byte[] k = challenge(signature, publicKey, message);
-        Point acc = new Point();
-        acc.identity();
-        Scratch s = new Scratch();
-        // [S]B from the base table: one addition per signed 7-bit digit, no doublings
-        addTableMultiple(acc, baseTable, signedDigits(signature, 32, BASE_WIDTH), BASE_WIDTH, false, s);
-        int[] table = key.table;
-        if (table != null) {
-            tableHits.incrementAndGet();
-            addTableMultiple(acc, table, signedDigits(k, 0, KEY_WIDTH), KEY_WIDTH, true, s);
-        } else {
-            tableMisses.incrementAndGet();
-            Point ka = multiplyWnaf(key.point, k, s);
-            addNegated(acc, ka, s);
+        Workspace ws = takeWorkspace();
+        try {
+            byte[] k = challenge(signature, publicKey, message, ws.sha, ws.hash);
+            Point acc = ws.acc;
+            acc.identity();
+            Scratch s = ws.scratch;
+            // [S]B from the base table: one addition per signed 8-bit digit, no doublings
+            addTableMultiple(acc, baseTable, signedDigits(signature, 32, BASE_WIDTH), BASE_WIDTH, false, s);
+            int[] table = key.table;
+            if (table != null) {
+                tableHits.incrementAndGet();
+                addTableMultiple(acc, table, signedDigits(k, 0, KEY_WIDTH), KEY_WIDTH, true, s);
+            } else {
+                tableMisses.incrementAndGet();
+                Point ka = multiplyWnaf(key.point, k, s);
+                addNegated(acc, ka, s);
+            }
+            encodePoint(acc, ws.encoded, s);
+            return Arrays.equals(ws.encoded, 0, 32, signature, 0, 32);
+        } finally {
+            releaseWorkspace(ws);
         }
-        byte[] encoded = new byte[32];
-        encodePoint(acc, encoded);
-        return Arrays.equals(encoded, 0, 32, signature, 0, 32);
+    }
+
+    // ------------------------------------------------------------------ workspaces
+
+    /**
+     * What one verification writes to: a SHA-512 state, the accumulator, field-element scratch, output buffers
+     * (about 2 KiB). Verifications run on several threads at once, so each takes one from a small lock-free pool and
+     * puts it back; an empty slot means a fresh one, a full slot lets it go. Allocating them per verification was
+     * a fifth of a busy node's garbage.
+     */
+    static final class Workspace {
+        final SHA512Digest sha = new SHA512Digest();
+        final byte[] hash = new byte[64];
+        final Point acc = new Point();
+        final Scratch scratch = new Scratch();
+        final byte[] encoded = new byte[32];
+    }
+
+    private static final int WORKSPACES = 8;
+    private final AtomicReferenceArray<Workspace> workspaces = new AtomicReferenceArray<>(WORKSPACES);
+
+    private Workspace takeWorkspace() {
+        int slot = (int) Thread.currentThread().getId() & (WORKSPACES - 1);
+        Workspace ws = workspaces.getAndSet(slot, null);
+        return ws != null ? ws : new Workspace();
+    }
+
+    private void releaseWorkspace(Workspace ws) {
+        int slot = (int) Thread.currentThread().getId() & (WORKSPACES - 1);
+        workspaces.compareAndSet(slot, null, ws);
     }
 
     /** Verifications done with a key's table. */
@@ -235,12 +270,12 @@ public final class Ed25519Verifier {
     // ------------------------------------------------------------------ scalars
 
     /** k = SHA-512(R ‖ A ‖ M) mod L, 32 little-endian bytes. */
-    private static byte[] challenge(byte[] signature, byte[] publicKey, byte[] message) {
-        SHA512Digest sha = new SHA512Digest();
+    private static byte[] challenge(byte[] signature, byte[] publicKey, byte[] message, SHA512Digest sha,
+            byte[] h) {
+        sha.reset();
         sha.update(signature, 0, 32);
         sha.update(publicKey, 0, 32);
         sha.update(message, 0, message.length);
-        byte[] h = new byte[64];
         sha.doFinal(h, 0);
         byte[] be = new byte[64];
         for (int i = 0; i < 64; i++) {
@@ -369,6 +404,10 @@ public final class Ed25519Verifier {
         final int[] u = X25519Field.create();
         final int[] v = X25519Field.create();
         final int[] w = X25519Field.create();
+        /** A table entry being added (addTableMultiple only; addCached reads it, writes the others). */
+        final int[] tableYpx = X25519Field.create();
+        final int[] tableYmx = X25519Field.create();
+        final int[] tableXy2d = X25519Field.create();
     }
 
     /** RFC 8032 §5.1.3 decoding: y below p, x from the curve equation, its sign from the top bit. */
@@ -417,9 +456,14 @@ public final class Ed25519Verifier {
 
     /** RFC 8032 §5.1.2 encoding. */
     void encodePoint(Point p, byte[] out) {
-        int[] zInv = X25519Field.create();
-        int[] x = X25519Field.create();
-        int[] y = X25519Field.create();
+        encodePoint(p, out, new Scratch());
+    }
+
+    /** RFC 8032 §5.1.2 encoding, using {@code s}'s a, b and c. */
+    static void encodePoint(Point p, byte[] out, Scratch s) {
+        int[] zInv = s.a;
+        int[] x = s.b;
+        int[] y = s.c;
         X25519Field.invVar(p.z, zInv);
         X25519Field.mul(p.x, zInv, x);
         X25519Field.mul(p.y, zInv, y);
@@ -551,9 +595,9 @@ public final class Ed25519Verifier {
     private static void addTableMultiple(Point acc, int[] table, int[] digits, int width, boolean negate,
             Scratch s) {
         int perPosition = 1 << (width - 1);
-        int[] ypx = X25519Field.create();
-        int[] ymx = X25519Field.create();
-        int[] xy2d = X25519Field.create();
+        int[] ypx = s.tableYpx;
+        int[] ymx = s.tableYmx;
+        int[] xy2d = s.tableXy2d;
         for (int i = 0; i < digits.length; i++) {
             int digit = digits[i];
             if (digit == 0) {
