@@ -152,10 +152,6 @@ public final class PubSubImpl implements PubSub, StreamHandler, ConnectionListen
 
     // router thread only
     private final Map<PeerId, PeerLink> links = new HashMap<>();
-    /** Links with RPCs batched for the next {@link #flushSends}. */
-    private final List<PeerLink> batched = new ArrayList<>();
-    /** Whether {@link #flushSends} is queued on the router. */
-    private boolean flushQueued;
     // any thread
     private final Map<String, CopyOnWriteArrayList<SubscriptionImpl>> subscriptions = new ConcurrentHashMap<>();
     private final Map<String, CopyOnWriteArrayList<TopicValidator>> validators = new ConcurrentHashMap<>();
@@ -504,13 +500,11 @@ public final class PubSubImpl implements PubSub, StreamHandler, ConnectionListen
         final List<ByteBuffer> pending = new ArrayList<>();
         /** Bytes written to the outbound stream and not yet taken by it, plus those in {@link #pending}. */
         long queuedBytes;
-        /** RPCs sent during the current router work, not yet encoded (see {@link #flushSends}). */
+        /** RPCs waiting for {@link #outbound} to take the write in flight, not yet encoded. */
         final List<Rpc> batch = new ArrayList<>();
         /** Their encoded size (without framing). */
         long batchBytes;
-        /** Whether this link is in {@code batched}. */
-        boolean inBatched;
-        /** Writes to {@link #outbound} not yet taken by it; while there is one, a batch waits for it. */
+        /** Writes to {@link #outbound} not yet taken by it; while there is one, RPCs wait in {@link #batch}. */
         int writesInFlight;
         final AtomicInteger inboundRpcs = new AtomicInteger();
         boolean routerPeer;
@@ -579,9 +573,7 @@ public final class PubSubImpl implements PubSub, StreamHandler, ConnectionListen
         if (link.outbound != stream) {
             return;
         }
-        link.outbound = null;
-        link.queuedBytes = 0;
-        link.writesInFlight = 0;
+        detachOutbound(link);
         if (links.get(link.peer) != link || closed.get()) {
             return;
         }
@@ -597,6 +589,13 @@ public final class PubSubImpl implements PubSub, StreamHandler, ConnectionListen
         }
     }
 
+    /** Forgets the outbound stream and what it had not yet taken (its writes fail with it). */
+    private static void detachOutbound(PeerLink link) {
+        link.outbound = null;
+        link.queuedBytes = 0;
+        link.writesInFlight = 0;
+    }
+
     @Override
     public void disconnected(Connection connection) {
         onRouter(() -> {
@@ -609,9 +608,7 @@ public final class PubSubImpl implements PubSub, StreamHandler, ConnectionListen
             if (remaining.isEmpty()) {
                 dropPeer(link);
             } else if (link.outbound != null && link.outbound.connection() == connection) {
-                link.outbound = null;
-                link.queuedBytes = 0;
-                link.writesInFlight = 0;
+                detachOutbound(link);
                 flush(link);
                 openOutbound(link, remaining.get(0));
             }
@@ -726,7 +723,7 @@ public final class PubSubImpl implements PubSub, StreamHandler, ConnectionListen
             }
         }
         if (toVerify.size() <= 1) {
-            toVerify.forEach(m -> record(checked, m, MessageSigning.verify(m, ed25519)));
+            verifyAll(toVerify, checked);
             return CompletableFuture.completedFuture(null);
         }
         // one contiguous slice per verification thread, the first verified right here: a task per message cost
@@ -737,19 +734,22 @@ public final class PubSubImpl implements PubSub, StreamHandler, ConnectionListen
             List<RpcMessage> slice = toVerify.subList(t * toVerify.size() / tasks,
                     (t + 1) * toVerify.size() / tasks);
             try {
-                pending.add(CompletableFuture.runAsync(
-                        () -> slice.forEach(m -> record(checked, m, MessageSigning.verify(m, ed25519))), verifier));
+                pending.add(CompletableFuture.runAsync(() -> verifyAll(slice, checked), verifier));
             } catch (RejectedExecutionException e) {
                 break; // stopping, or the pool is saturated: the router verifies the rest itself
             }
         }
-        toVerify.subList(0, toVerify.size() / tasks).forEach(m -> record(checked, m, MessageSigning.verify(m, ed25519)));
+        verifyAll(toVerify.subList(0, toVerify.size() / tasks), checked);
         return CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new));
     }
 
-    private static void record(Map<RpcMessage, String> checked, RpcMessage m, @Nullable String error) {
-        synchronized (checked) {
-            checked.put(m, error == null ? GossipRouter.SIGNATURE_OK : error);
+    /** Verifies {@code messages}, recording each verdict in {@code checked}. */
+    private void verifyAll(List<RpcMessage> messages, Map<RpcMessage, String> checked) {
+        for (RpcMessage m : messages) {
+            String error = MessageSigning.verify(m, ed25519);
+            synchronized (checked) {
+                checked.put(m, error == null ? GossipRouter.SIGNATURE_OK : error);
+            }
         }
     }
 
@@ -760,12 +760,12 @@ public final class PubSubImpl implements PubSub, StreamHandler, ConnectionListen
     // ------------------------------------------------------------------ output
 
     /**
-     * Queues {@code rpc} for {@code peer} (router thread). RPCs sent while the router works through its queue leave
-     * together when it is through ({@link #flushSends}, queued behind the waiting work), or, while the peer's stream
-     * has not yet taken the previous write, as soon as it has: a burst costs one write per peer, one muxer frame and
-     * one encryption per batch rather than per message, and consecutive RPCs that carry only messages are merged into
-     * one RPC, which the receiver verifies in parallel and routes in one task. A lone RPC waits for nothing: its
-     * flush is the router's next task, and the stream has taken earlier writes long before.
+     * Sends {@code rpc} to {@code peer} (router thread). The router already hands over one RPC per peer for all the
+     * work it had queued ({@link GossipRouter}'s flush); on top of that, while the peer's stream has not yet taken
+     * the previous write, RPCs wait and leave together as soon as it has. Under load a burst therefore costs one
+     * write, one muxer frame and one encryption per batch rather than per message, and consecutive RPCs that carry
+     * only messages are merged into one RPC, which the receiver verifies in parallel and routes in one task. A lone
+     * RPC waits for nothing: the stream has taken earlier writes long before.
      */
     private void send(PeerId peer, Rpc rpc) {
         PeerLink link = links.get(peer);
@@ -779,36 +779,12 @@ public final class PubSubImpl implements PubSub, StreamHandler, ConnectionListen
             dropped(peer, size);
             return;
         }
-        if (!link.inBatched) {
-            link.inBatched = true;
-            batched.add(link);
-        }
         link.batch.add(rpc);
         link.batchBytes += size;
-        if (link.batchBytes >= rpcBatchBytes) {
-            flush(link); // a full RPC's worth: no reason to hold it back
-            return;
+        // a full RPC's worth is not held back either
+        if (link.writesInFlight == 0 || link.outbound == null || link.batchBytes >= rpcBatchBytes) {
+            flush(link);
         }
-        if (!flushQueued) {
-            flushQueued = true;
-            try {
-                routerExecutor.execute(this::flushSends);
-            } catch (RejectedExecutionException e) {
-                flushQueued = false; // stopping
-            }
-        }
-    }
-
-    /** Writes every peer's batched RPCs (router thread). */
-    private void flushSends() {
-        flushQueued = false;
-        for (PeerLink link : batched) {
-            link.inBatched = false;
-            if (link.writesInFlight == 0 || link.outbound == null) {
-                flush(link);
-            } // else the batch goes when the stream has taken the write in flight, with whatever joins it meanwhile
-        }
-        batched.clear();
     }
 
     /**
@@ -851,7 +827,7 @@ public final class PubSubImpl implements PubSub, StreamHandler, ConnectionListen
         }
     }
 
-    /** {@code rpcs} with every run of message-only RPCs merged into one (the list itself if there is nothing to merge). */
+    /** {@code rpcs} with every run of message-only RPCs merged into one; other RPCs keep their place. */
     static List<Rpc> mergeMessageRuns(List<Rpc> rpcs) {
         if (rpcs.size() == 1) {
             return List.of(rpcs.get(0));
