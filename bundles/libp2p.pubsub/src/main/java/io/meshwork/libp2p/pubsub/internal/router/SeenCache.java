@@ -72,12 +72,7 @@ final class SeenCache {
         high[slot] = h;
         low[slot] = l;
         expiry[slot] = nowMillis + ttlMillis;
-        int mask = index.length - 1;
-        int b = bucket(l, mask);
-        while (index[b] != 0) {
-            b = (b + 1) & mask;
-        }
-        index[b] = slot + 1;
+        insert(index, l, slot);
         size++;
         return true;
     }
@@ -102,29 +97,14 @@ final class SeenCache {
      */
     Predicate<MessageId> probablySeen() {
         return id -> {
-            // one consistent set of arrays (a resize replaces all of them; a stale set answers for the old contents)
+            // one set of arrays; a resize replaces them, and a stale set answers for the old contents
             long[] hs = high;
             long[] ls = low;
             int[] idx = index;
             if (idx.length != hs.length * 2 || ls.length != hs.length) {
                 return false; // caught between the assignments of a resize
             }
-            long h = id.fingerprintHigh();
-            long l = id.fingerprintLow();
-            int mask = idx.length - 1;
-            int b = bucket(l, mask);
-            for (int probes = 0; probes < idx.length; probes++) {
-                int entry = idx[b];
-                if (entry == 0) {
-                    return false;
-                }
-                int slot = entry - 1;
-                if (slot < hs.length && hs[slot] == h && ls[slot] == l) {
-                    return true;
-                }
-                b = (b + 1) & mask;
-            }
-            return false;
+            return find(idx, hs, ls, id.fingerprintHigh(), id.fingerprintLow()) >= 0;
         };
     }
 
@@ -143,19 +123,38 @@ final class SeenCache {
 
     /** The index bucket holding the entry, or −1. */
     private int find(long h, long l) {
-        int mask = index.length - 1;
+        return find(index, high, low, h, l);
+    }
+
+    /**
+     * The bucket of {@code idx} holding the entry, or −1. Safe on arrays another thread is changing: probes at most
+     * the index's length and ignores slots outside the ring.
+     */
+    private static int find(int[] idx, long[] hs, long[] ls, long h, long l) {
+        int mask = idx.length - 1;
         int b = bucket(l, mask);
-        while (true) {
-            int entry = index[b];
+        for (int probes = 0; probes < idx.length; probes++) {
+            int entry = idx[b];
             if (entry == 0) {
                 return -1;
             }
             int slot = entry - 1;
-            if (high[slot] == h && low[slot] == l) {
+            if (slot < hs.length && hs[slot] == h && ls[slot] == l) {
                 return b;
             }
             b = (b + 1) & mask;
         }
+        return -1;
+    }
+
+    /** Puts ring {@code slot} into the first free bucket of its probe run. */
+    private static void insert(int[] idx, long fingerprintLow, int slot) {
+        int mask = idx.length - 1;
+        int b = bucket(fingerprintLow, mask);
+        while (idx[b] != 0) {
+            b = (b + 1) & mask;
+        }
+        idx[b] = slot + 1;
     }
 
     private void removeOldest() {
@@ -197,17 +196,12 @@ final class SeenCache {
         long[] nl = new long[capacity];
         long[] ne = new long[capacity];
         int[] ni = new int[capacity * 2];
-        int mask = ni.length - 1;
         for (int i = 0; i < count; i++) {
             int from = (oldHead + i) & oldMask;
             nh[i] = hs[from];
             nl[i] = ls[from];
             ne[i] = es[from];
-            int b = bucket(nl[i], mask);
-            while (ni[b] != 0) {
-                b = (b + 1) & mask;
-            }
-            ni[b] = i + 1;
+            insert(ni, nl[i], i);
         }
         high = nh;
         low = nl;
