@@ -60,7 +60,9 @@ class MessageIdTest {
         }
         assertTrue(hashes.size() > n * 0.99, "distinct hash codes: " + hashes.size());
         assertEquals(n, fingerprints.size());
+        // a uniformly random hash fills 131,072 bins with 100,000 ids at 0.76 per bin: a fullest bin of 6–8 is
+        // normal (8 in about one run in five), 12 or more has odds below 10⁻⁵; Arrays.hashCode gave 18
         int fullest = buckets.values().stream().mapToInt(Integer::intValue).max().orElseThrow();
-        assertTrue(fullest < 8, "a bin of " + fullest + " (HashMap makes a tree at 8)");
+        assertTrue(fullest < 12, "a bin of " + fullest + " in 131,072 for 100,000 ids");
     }
 }
