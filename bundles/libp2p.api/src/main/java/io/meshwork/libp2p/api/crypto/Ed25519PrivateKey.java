@@ -5,7 +5,6 @@ import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Arrays;
 import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
-import org.bouncycastle.crypto.signers.Ed25519Signer;
 
 /** Ed25519 private key: {@code Data} is seed || public key (64 bytes). */
 final class Ed25519PrivateKey extends PrivateKey {
@@ -14,10 +13,15 @@ final class Ed25519PrivateKey extends PrivateKey {
 
     private final Ed25519PrivateKeyParameters parameters;
     private final Ed25519PublicKey publicKey;
+    /** The expanded secret, kept so that a signature does not hash the seed again. */
+    private final Ed25519Signing.Key signing;
 
     private Ed25519PrivateKey(Ed25519PrivateKeyParameters parameters) {
         this.parameters = parameters;
         this.publicKey = new Ed25519PublicKey(parameters.generatePublicKey());
+        byte[] seed = parameters.getEncoded();
+        this.signing = new Ed25519Signing.Key(seed, publicKey.data());
+        Arrays.fill(seed, (byte) 0);
     }
 
     static Ed25519PrivateKey generate(SecureRandom random) {
@@ -52,10 +56,7 @@ final class Ed25519PrivateKey extends PrivateKey {
 
     @Override
     public byte[] sign(byte[] data) {
-        Ed25519Signer signer = new Ed25519Signer();
-        signer.init(true, parameters);
-        signer.update(data, 0, data.length);
-        return signer.generateSignature();
+        return Ed25519Signing.sign(signing, data);
     }
 
     @Override
