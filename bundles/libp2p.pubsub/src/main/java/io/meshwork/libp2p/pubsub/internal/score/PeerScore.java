@@ -31,6 +31,12 @@ import org.jspecify.annotations.Nullable;
  * P4. Records expire after {@link PeerScoreParams#deliveryRecordTtl()} ({@link #gc()}, also run by
  * {@link #refreshScores()}) and are capped at {@link PeerScoreParams#maxDeliveryRecords()}.
  *
+ * <p>Only what a later duplicate could still change is kept that long: pending and rejected messages. A valid
+ * message's record is kept just for its topic's P3 window, and not at all where P3 is off (the chat default); an
+ * ignored or throttled message's record goes at once (duplicates of those count for nothing). On a busy node most
+ * messages are valid, so records now die young instead of filling the cap: 65,536 per node had been a fifth of
+ * a benchmark JVM's live heap, and every record was copied by a young collection before it died in the old one.
+ *
  * <p><b>Time-dependent parts</b> (P1 time in mesh, P3 activation) advance only in {@link #refreshScores()}, as the
  * spec suggests, so between refreshes a score changes only through events. That makes caching exact: each peer's
  * score without P5 is cached and recomputed after an event that touches it (its counters, or the peer count of
@@ -60,8 +66,10 @@ public final class PeerScore {
     private final Set<PeerId> retained = new LinkedHashSet<>();
     /** Connected peers by IP, for P6. */
     private final Map<String, Set<PeerId>> peersByIp = new HashMap<>();
-    /** Delivery records, oldest first. */
+    /** Delivery records of pending and rejected messages, oldest first. */
     private final LinkedHashMap<MessageId, DeliveryRecord> deliveries = new LinkedHashMap<>();
+    /** Valid messages' records while their topic's P3 window is open, about in order of closing. */
+    private final LinkedHashMap<MessageId, DeliveryRecord> validInWindow = new LinkedHashMap<>();
 
     public PeerScore(PeerScoreParams params, Clock clock) {
         this.params = Objects.requireNonNull(params, "params");
@@ -207,12 +215,13 @@ public final class PeerScore {
 
     /**
      * The message {@code from} sent first was accepted: P2 for the sender, P3 for it if it is a mesh peer, and P3
-     * for the mesh peers whose duplicates arrived during validation.
+     * for the mesh peers whose duplicates arrived during validation. Counts only for a pending record (see
+     * {@link #validateMessage}): a message is credited once.
      */
     public void deliverMessage(PeerId from, MessageId id, String topic) {
-        DeliveryRecord r = record(id);
-        if (r.status != Status.PENDING) {
-            return;
+        DeliveryRecord r = deliveries.get(id);
+        if (r == null || r.status != Status.PENDING) {
+            return; // settled already, or never validated (or so long ago that the record is gone)
         }
         r.status = Status.VALID;
         r.validatedAt = clock.millis();
@@ -223,6 +232,15 @@ public final class PeerScore {
             }
         }
         r.sender = from;
+        deliveries.remove(id);
+        TopicScoreParams t = params.topicParams(topic);
+        if (t != null && t.meshMessageDeliveriesWeight() != 0 && !t.meshMessageDeliveriesWindow().isZero()) {
+            r.keepUntil = r.validatedAt + t.meshMessageDeliveriesWindow().toMillis();
+            if (validInWindow.size() >= params.maxDeliveryRecords()) {
+                dropOldest(validInWindow);
+            }
+            validInWindow.put(id, r);
+        }
     }
 
     /**
@@ -232,6 +250,9 @@ public final class PeerScore {
      */
     public void duplicateMessage(PeerId from, MessageId id, String topic) {
         DeliveryRecord r = deliveries.get(id);
+        if (r == null) {
+            r = validInWindow.get(id);
+        }
         if (r == null) {
             return;
         }
@@ -243,9 +264,6 @@ public final class PeerScore {
                 }
             }
             case INVALID -> invalidDelivery(from, topic);
-            default -> {
-                // ignored or throttled: we cannot tell whether forwarding it was right
-            }
         }
     }
 
@@ -255,7 +273,7 @@ public final class PeerScore {
             invalidDelivery(from, topic);
             return;
         }
-        if (reason == RejectReason.VALIDATION_QUEUE_FULL) {
+        if (reason == RejectReason.VALIDATION_QUEUE_FULL || validInWindow.containsKey(id)) {
             return;
         }
         DeliveryRecord r = record(id);
@@ -272,8 +290,8 @@ public final class PeerScore {
                     }
                 }
             }
-            case VALIDATION_IGNORED -> r.status = Status.IGNORED;
-            default -> r.status = Status.THROTTLED;
+            // ignored or throttled: we cannot tell whether forwarding it was right, so duplicates count for nothing
+            default -> deliveries.remove(id);
         }
         r.clearPeers();
     }
@@ -316,18 +334,23 @@ public final class PeerScore {
         stats.invalidate();
     }
 
+    /** The record of a pending or rejected message; a new pending one if there is none. */
     private DeliveryRecord record(MessageId id) {
         DeliveryRecord r = deliveries.get(id);
         if (r == null) {
             if (deliveries.size() >= params.maxDeliveryRecords()) {
-                Iterator<DeliveryRecord> oldest = deliveries.values().iterator();
-                oldest.next();
-                oldest.remove();
+                dropOldest(deliveries);
             }
             r = new DeliveryRecord(clock.millis());
             deliveries.put(id, r);
         }
         return r;
+    }
+
+    private static void dropOldest(LinkedHashMap<MessageId, DeliveryRecord> records) {
+        Iterator<DeliveryRecord> oldest = records.values().iterator();
+        oldest.next();
+        oldest.remove();
     }
 
     // ------------------------------------------------------------------ behaviour
@@ -426,12 +449,25 @@ public final class PeerScore {
         }
     }
 
-    /** Drops delivery records older than {@link PeerScoreParams#deliveryRecordTtl()}. */
+    /**
+     * Drops delivery records older than {@link PeerScoreParams#deliveryRecordTtl()}, and valid messages' records
+     * whose P3 window has closed (from the oldest on, up to the first still open: with topics of different windows
+     * a record may outlive its own by the longest one, which changes nothing but memory).
+     */
     public void gc() {
-        long cutoff = clock.millis() - params.deliveryRecordTtl().toMillis();
+        long now = clock.millis();
+        long cutoff = now - params.deliveryRecordTtl().toMillis();
         Iterator<DeliveryRecord> it = deliveries.values().iterator();
         while (it.hasNext() && it.next().firstSeen <= cutoff) {
             it.remove();
+        }
+        Iterator<DeliveryRecord> valid = validInWindow.values().iterator();
+        while (valid.hasNext()) {
+            DeliveryRecord r = valid.next();
+            if (r.keepUntil > now && r.firstSeen > cutoff) {
+                break;
+            }
+            valid.remove();
         }
     }
 
@@ -451,7 +487,7 @@ public final class PeerScore {
 
     /** Message delivery records currently held. */
     public int deliveryRecords() {
-        return deliveries.size();
+        return deliveries.size() + validInWindow.size();
     }
 
     // ------------------------------------------------------------------ internals
@@ -501,12 +537,15 @@ public final class PeerScore {
         return decayed < zero ? 0 : decayed;
     }
 
-    private enum Status { PENDING, VALID, INVALID, IGNORED, THROTTLED }
+    /** Ignored and throttled messages keep no record: duplicates of those count for nothing. */
+    private enum Status { PENDING, VALID, INVALID }
 
     private static final class DeliveryRecord {
         final long firstSeen;
         Status status = Status.PENDING;
         long validatedAt;
+        /** Once valid: when its topic's P3 window closes. */
+        long keepUntil;
         /**
          * While pending: peers that sent duplicates; once valid: peers already credited (the sender aside). Created
          * on the first such peer: most messages are remembered for the seen TTL and never see one.

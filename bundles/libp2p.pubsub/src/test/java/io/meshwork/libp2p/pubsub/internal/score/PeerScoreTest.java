@@ -502,7 +502,7 @@ class PeerScoreTest {
         b.recordTtl = Duration.ofSeconds(120);
         PeerScore s = scorer(alice);
         for (int i = 0; i < 10_000; i++) {
-            deliver(s, alice);
+            reject(s, alice); // rejected messages' records are the ones kept for the whole TTL
         }
         assertEquals(100, s.deliveryRecords());
         clock.advance(Duration.ofSeconds(119));
@@ -511,6 +511,51 @@ class PeerScoreTest {
         clock.advance(Duration.ofSeconds(1));
         s.gc();
         assertEquals(0, s.deliveryRecords());
+    }
+
+    @Test
+    void validMessagesKeepARecordOnlyWhileTheirP3WindowIsOpen() {
+        meshDeliveryParams(); // window 100 ms
+        b.maxRecords = 100;
+        PeerScore s = scorer(alice, bob);
+        for (int i = 0; i < 10_000; i++) {
+            deliver(s, alice);
+        }
+        assertEquals(100, s.deliveryRecords());
+        clock.advance(Duration.ofMillis(99));
+        s.gc();
+        assertEquals(100, s.deliveryRecords());
+        clock.advance(Duration.ofMillis(1));
+        s.gc();
+        assertEquals(0, s.deliveryRecords());
+    }
+
+    @Test
+    void withP3OffOnlyPendingAndRejectedMessagesKeepARecord() {
+        b.invalidWeight = -1;
+        PeerScore s = scorer(alice, bob);
+        MessageId valid = deliver(s, alice);
+        MessageId ignored = newId();
+        s.validateMessage(ignored);
+        s.rejectMessage(alice, ignored, TOPIC, RejectReason.VALIDATION_IGNORED);
+        MessageId throttled = newId();
+        s.validateMessage(throttled);
+        s.rejectMessage(alice, throttled, TOPIC, RejectReason.VALIDATION_THROTTLED);
+        assertEquals(0, s.deliveryRecords());
+        MessageId rejected = reject(s, alice);
+        s.validateMessage(newId());
+        assertEquals(2, s.deliveryRecords());
+        // duplicates: of the valid, ignored and throttled ones they cost and earn nothing; of the rejected one P4
+        double before = s.score(bob);
+        s.duplicateMessage(bob, valid, TOPIC);
+        s.duplicateMessage(bob, ignored, TOPIC);
+        s.duplicateMessage(bob, throttled, TOPIC);
+        assertEquals(before, s.score(bob), EPS);
+        s.duplicateMessage(bob, rejected, TOPIC);
+        assertEquals(before - 1, s.score(bob), EPS);
+        // a second outcome for a settled message changes nothing
+        s.deliverMessage(bob, rejected, TOPIC);
+        assertEquals(before - 1, s.score(bob), EPS);
     }
 
     @Test
