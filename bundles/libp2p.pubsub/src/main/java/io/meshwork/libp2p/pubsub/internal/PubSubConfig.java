@@ -132,7 +132,7 @@ public @interface PubSubConfig {
             + " core).")
     int verify_threads() default 0;
 
-    @AttributeDefinition(description = "Message authors whose Ed25519 key gets a precomputed table (about 161 KiB"
+    @AttributeDefinition(description = "Message authors whose Ed25519 key gets a precomputed table (about 480 KiB"
             + " each), which makes verifying their signatures about 3x cheaper; an author gets one on its second"
             + " message, the least recently used loses it. 0: no tables.")
     int signature_key_tables() default 32;
