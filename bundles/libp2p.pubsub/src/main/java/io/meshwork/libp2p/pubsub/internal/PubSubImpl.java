@@ -124,6 +124,8 @@ public final class PubSubImpl implements PubSub, StreamHandler, ConnectionListen
     private final ThreadPoolExecutor delivery;
     private final GossipRouter router;
     private final ThreadPoolExecutor verifier;
+    /** Fewest signatures an RPC's batch hands to a verification thread (see verifyAhead). */
+    static final int MIN_VERIFY_SLICE = 3;
     /** Most deliveries handed to the delivery thread in one task. */
     private static final int DELIVERY_BATCH = 64;
     /** Deliveries collected by the router, not yet handed over (router thread only). */
@@ -498,20 +500,37 @@ public final class PubSubImpl implements PubSub, StreamHandler, ConnectionListen
         final List<Stream> inbound = new ArrayList<>(1);
         /** Framed RPCs waiting for the outbound stream. */
         final List<ByteBuffer> pending = new ArrayList<>();
-        /** Bytes written to the outbound stream and not yet taken by it, plus those in {@link #pending}. */
-        long queuedBytes;
+        /** The bytes in {@link #pending}. */
+        long pendingBytes;
         /** RPCs waiting for {@link #outbound} to take the write in flight, not yet encoded. */
         final List<Rpc> batch = new ArrayList<>();
         /** Their encoded size (without framing). */
         long batchBytes;
-        /** Writes to {@link #outbound} not yet taken by it; while there is one, RPCs wait in {@link #batch}. */
-        int writesInFlight;
+        /** Writes to {@link #outbound} not yet taken by it; a new one with every stream. */
+        Outflow outflow = new Outflow();
         final AtomicInteger inboundRpcs = new AtomicInteger();
         boolean routerPeer;
 
         PeerLink(PeerId peer) {
             this.peer = peer;
         }
+
+        /** Bytes on their way to the peer: written and not yet taken, waiting for the stream, or batched. */
+        long queuedBytes() {
+            return outflow.bytes.get() + pendingBytes + batchBytes;
+        }
+    }
+
+    /**
+     * The writes one outbound stream has not yet taken. Their completions update it on the stream's thread and
+     * call the router only when RPCs wait for them ({@link #held}, set by the router before it looks at
+     * {@link #writes}; the completion lowers {@link #writes} before it looks at {@link #held}, so one of the two
+     * always flushes). Most completions under load find nothing held: they used to wake the router each.
+     */
+    private static final class Outflow {
+        final AtomicInteger writes = new AtomicInteger();
+        final AtomicLong bytes = new AtomicLong();
+        volatile boolean held;
     }
 
     @Override
@@ -540,6 +559,7 @@ public final class PubSubImpl implements PubSub, StreamHandler, ConnectionListen
                 LOG.debug("No pubsub stream to {}: {}", link.peer, error.toString());
                 if (link.inbound.isEmpty() && !link.routerPeer) {
                     link.pending.clear();
+                    link.pendingBytes = 0;
                 }
                 return;
             }
@@ -559,12 +579,12 @@ public final class PubSubImpl implements PubSub, StreamHandler, ConnectionListen
             router.addPeer(link.peer, protocol == null ? PubSubProtocol.FLOODSUB : protocol,
                     connection.direction() == Direction.OUTBOUND, ipOf(connection.remoteAddress()));
             link.routerPeer = true;
-            link.queuedBytes = 0;
-            link.writesInFlight = 0;
+            link.outflow = new Outflow();
             for (ByteBuffer frame : link.pending) {
                 write(link, stream, frame);
             }
             link.pending.clear();
+            link.pendingBytes = 0;
             flush(link);
         }));
     }
@@ -592,8 +612,7 @@ public final class PubSubImpl implements PubSub, StreamHandler, ConnectionListen
     /** Forgets the outbound stream and what it had not yet taken (its writes fail with it). */
     private static void detachOutbound(PeerLink link) {
         link.outbound = null;
-        link.queuedBytes = 0;
-        link.writesInFlight = 0;
+        link.outflow = new Outflow();
     }
 
     @Override
@@ -722,13 +741,16 @@ public final class PubSubImpl implements PubSub, StreamHandler, ConnectionListen
                 toVerify.add(m);
             }
         }
-        if (toVerify.size() <= 1) {
+        // one contiguous slice per verification thread, the first verified right here: a task per message cost
+        // more in thread hand-offs than the slices lose in balance (all messages cost about the same); a slice
+        // is at least MIN_VERIFY_SLICE messages, as a hand-off (a thread woken, a future completed) costs about
+        // what a verification does and buys nothing when the cores are busy anyway, which they are whenever
+        // RPCs come in batches
+        int tasks = Math.min(verifyThreads, (toVerify.size() + MIN_VERIFY_SLICE - 1) / MIN_VERIFY_SLICE);
+        if (tasks <= 1) {
             verifyAll(toVerify, checked);
             return CompletableFuture.completedFuture(null);
         }
-        // one contiguous slice per verification thread, the first verified right here: a task per message cost
-        // more in thread hand-offs than the slices lose in balance (all messages cost about the same)
-        int tasks = Math.min(toVerify.size(), verifyThreads);
         List<CompletableFuture<Void>> pending = new ArrayList<>(tasks);
         for (int t = 1; t < tasks; t++) {
             List<RpcMessage> slice = toVerify.subList(t * toVerify.size() / tasks,
@@ -773,7 +795,7 @@ public final class PubSubImpl implements PubSub, StreamHandler, ConnectionListen
             return;
         }
         int size = RpcCodec.encodedSize(rpc);
-        long queued = link.queuedBytes + link.batchBytes;
+        long queued = link.queuedBytes();
         // one RPC may exceed the bound when nothing is queued, so a large message is never stuck
         if (queued > 0 && queued + size > peerQueueBytes) {
             dropped(peer, size);
@@ -782,7 +804,13 @@ public final class PubSubImpl implements PubSub, StreamHandler, ConnectionListen
         link.batch.add(rpc);
         link.batchBytes += size;
         // a full RPC's worth is not held back either
-        if (link.writesInFlight == 0 || link.outbound == null || link.batchBytes >= rpcBatchBytes) {
+        if (link.outbound == null || link.batchBytes >= rpcBatchBytes) {
+            flush(link);
+            return;
+        }
+        Outflow outflow = link.outflow;
+        outflow.held = true;
+        if (outflow.writes.get() == 0) {
             flush(link);
         }
     }
@@ -799,6 +827,7 @@ public final class PubSubImpl implements PubSub, StreamHandler, ConnectionListen
         List<Rpc> rpcs = mergeMessageRuns(link.batch);
         link.batch.clear();
         link.batchBytes = 0;
+        link.outflow.held = false;
         if (links.get(link.peer) != link) {
             return; // dropped meanwhile
         }
@@ -820,7 +849,7 @@ public final class PubSubImpl implements PubSub, StreamHandler, ConnectionListen
         }
         ByteBuffer frames = ByteBuffer.wrap(out);
         if (link.outbound == null) {
-            link.queuedBytes += total;
+            link.pendingBytes += total;
             link.pending.add(frames);
         } else {
             write(link, link.outbound, frames);
@@ -853,17 +882,20 @@ public final class PubSubImpl implements PubSub, StreamHandler, ConnectionListen
 
     private void write(PeerLink link, Stream stream, ByteBuffer frame) {
         int size = frame.remaining();
-        link.queuedBytes += size;
-        link.writesInFlight++;
+        Outflow outflow = link.outflow;
+        outflow.bytes.addAndGet(size);
+        outflow.writes.incrementAndGet();
         writes.incrementAndGet();
-        stream.write(frame).whenComplete((v, e) -> onRouter(() -> {
-            if (link.outbound == stream) {
-                link.queuedBytes -= size;
-                if (--link.writesInFlight == 0) {
-                    flush(link);
-                }
+        stream.write(frame).whenComplete((v, e) -> {
+            outflow.bytes.addAndGet(-size);
+            if (outflow.writes.decrementAndGet() == 0 && outflow.held) {
+                onRouter(() -> {
+                    if (link.outflow == outflow && outflow.writes.get() == 0) {
+                        flush(link);
+                    }
+                });
             }
-        }));
+        });
     }
 
     private void dropped(PeerId peer, int bytes) {
