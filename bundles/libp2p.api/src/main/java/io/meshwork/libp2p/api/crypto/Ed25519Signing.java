@@ -189,54 +189,78 @@ final class Ed25519Signing {
             X25519Field.mul(f, g, z);
         }
 
-        /** RFC 8032 §5.1.2 encoding, through a constant-time inversion of Z. */
+        /** RFC 8032 §5.1.2 encoding. */
         void encode(byte[] out) {
-            X25519Field.inv(z, a);
-            X25519Field.mul(x, a, b);
-            X25519Field.mul(y, a, c);
-            X25519Field.normalize(b);
-            X25519Field.normalize(c);
+            affine(b, c);
             X25519Field.encode(c, out, 0);
             out[31] |= (byte) ((b[0] & 1) << 7);
         }
+
+        /** The point as a table entry (y+x, y−x, 2d·x·y) at out[0..30), given 2d. */
+        void entry(int[] out, int[] twoD) {
+            affine(b, c);
+            X25519Field.apm(c, b, e, f);
+            X25519Field.mul(b, c, g);
+            X25519Field.mul(g, twoD, h);
+            X25519Field.normalize(e);
+            X25519Field.normalize(f);
+            X25519Field.normalize(h);
+            X25519Field.copy(e, 0, out, 0);
+            X25519Field.copy(f, 0, out, FE);
+            X25519Field.copy(h, 0, out, 2 * FE);
+        }
+
+        /** x and y, fully reduced, through a constant-time inversion of Z. */
+        private void affine(int[] xOut, int[] yOut) {
+            X25519Field.inv(z, a);
+            X25519Field.mul(x, a, xOut);
+            X25519Field.mul(y, a, yOut);
+            X25519Field.normalize(xOut);
+            X25519Field.normalize(yOut);
+        }
     }
 
-    /** The base point's table, built on first use with plain affine arithmetic (public data, any timing). */
+    /**
+     * The base point's table, built on first use with the additions signing uses (no doubling needed: 32·P is
+     * 16·P + 16·P, and the addition is complete); each entry is brought to affine form by one inversion.
+     */
     private static final class Table {
-        private static final BigInteger P = BigInteger.ONE.shiftLeft(255).subtract(BigInteger.valueOf(19));
-        private static final BigInteger D = BigInteger.valueOf(-121665)
-                .multiply(BigInteger.valueOf(121666).modInverse(P)).mod(P);
         static final long[][] BASE = build();
 
         private static long[][] build() {
+            BigInteger p = BigInteger.ONE.shiftLeft(255).subtract(BigInteger.valueOf(19));
+            BigInteger d = BigInteger.valueOf(-121665).multiply(BigInteger.valueOf(121666).modInverse(p)).mod(p);
             // RFC 8032 §5.1: B = (x, 4/5) with x positive
-            BigInteger[] position = {
-                new BigInteger("15112221349535400772501151409588531511454012693041857206046113283949847762202"),
-                new BigInteger("46316835694926478169428394003475163141307993866256225615783033603165251855960")};
+            BigInteger x = new BigInteger(
+                    "15112221349535400772501151409588531511454012693041857206046113283949847762202");
+            BigInteger y = new BigInteger(
+                    "46316835694926478169428394003475163141307993866256225615783033603165251855960");
+            int[] position = new int[3 * FE]; // 2^(5i)·B as an entry
+            put(y.add(x).mod(p), position, 0);
+            put(y.subtract(x).mod(p), position, FE);
+            put(d.shiftLeft(1).multiply(x).multiply(y).mod(p), position, 2 * FE);
+            int[] twoD = new int[FE];
+            put(d.shiftLeft(1).mod(p), twoD, 0);
             long[][] table = new long[POSITIONS * MULTIPLES][];
-            int[] ints = new int[3 * FE];
+            int[] multiple = new int[3 * FE];
             for (int i = 0; i < POSITIONS; i++) {
-                BigInteger[] m = position;
+                Sum m = new Sum();
                 for (int j = 1; j <= MULTIPLES; j++) {
-                    BigInteger x = m[0];
-                    BigInteger y = m[1];
-                    put(y.add(x).mod(P), ints, 0);
-                    put(y.subtract(x).mod(P), ints, FE);
-                    put(D.shiftLeft(1).multiply(x).multiply(y).mod(P), ints, 2 * FE);
-                    long[] entry = new long[ENTRY];
+                    m.add(position, 0);
+                    m.entry(multiple, twoD);
+                    long[] packed = new long[ENTRY];
                     for (int k = 0; k < ENTRY; k++) {
-                        entry[k] = (ints[2 * k] & 0xFFFFFFFFL) | (long) ints[2 * k + 1] << 32;
+                        packed[k] = (multiple[2 * k] & 0xFFFFFFFFL) | (long) multiple[2 * k + 1] << 32;
                     }
-                    table[i * MULTIPLES + j - 1] = entry;
-                    if (j < MULTIPLES) {
-                        m = add(m, position);
-                    }
+                    table[i * MULTIPLES + j - 1] = packed;
                 }
-                position = add(m, m); // 2·16·P_i = 2^5·P_i
+                m.add(multiple, 0); // 16·P_i + 16·P_i = 2^5·P_i
+                m.entry(position, twoD);
             }
             return table;
         }
 
+        /** {@code v} (below p) as a field element at ints[off..off+10). */
         private static void put(BigInteger v, int[] ints, int off) {
             byte[] be = v.toByteArray();
             byte[] le = new byte[32];
@@ -246,17 +270,6 @@ final class Ed25519Signing {
             int[] fe = X25519Field.create();
             X25519Field.decode(le, 0, fe);
             X25519Field.copy(fe, 0, ints, off);
-        }
-
-        /** Affine twisted Edwards addition, a = −1. */
-        private static BigInteger[] add(BigInteger[] p, BigInteger[] q) {
-            BigInteger xx = p[0].multiply(q[0]).mod(P);
-            BigInteger yy = p[1].multiply(q[1]).mod(P);
-            BigInteger dxy = D.multiply(xx).multiply(yy).mod(P);
-            BigInteger xy = p[0].multiply(q[1]).add(p[1].multiply(q[0]));
-            BigInteger x = xy.multiply(BigInteger.ONE.add(dxy).modInverse(P)).mod(P);
-            BigInteger y = yy.add(xx).multiply(BigInteger.ONE.subtract(dxy).mod(P).modInverse(P)).mod(P);
-            return new BigInteger[] {x, y};
         }
     }
 }
