@@ -109,7 +109,7 @@ public class SignatureVerifyBench {
     /**
      * As {@link #verifyMeshworkKeyTable}, but each call verifies another of 1,024 messages: the digits, and so the
      * table entries read, change from call to call as they do in a busy node, where the tables do not stay in the
-     * core's cache (the same message again and again reads the same 75 entries).
+     * core's cache (the same message again and again reads the same 64 entries).
      */
     @Benchmark
     public boolean verifyMeshworkKeyTableVaried() {

@@ -125,7 +125,7 @@ public final class PubSubImpl implements PubSub, StreamHandler, ConnectionListen
     private final GossipRouter router;
     private final ThreadPoolExecutor verifier;
     /** Fewest signatures an RPC's batch hands to a verification thread (see verifyAhead). */
-    static final int MIN_VERIFY_SLICE = 3;
+    private static final int MIN_VERIFY_SLICE = 3;
     /** Most deliveries handed to the delivery thread in one task. */
     private static final int DELIVERY_BATCH = 64;
     /** Deliveries collected by the router, not yet handed over (router thread only). */
