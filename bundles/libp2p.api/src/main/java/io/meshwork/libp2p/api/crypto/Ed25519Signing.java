@@ -1,8 +1,10 @@
 package io.meshwork.libp2p.api.crypto;
 
 import java.math.BigInteger;
+import java.security.DigestException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
-import org.bouncycastle.crypto.digests.SHA512Digest;
 import org.bouncycastle.math.ec.rfc7748.X25519Field;
 
 /**
@@ -13,14 +15,16 @@ import org.bouncycastle.math.ec.rfc7748.X25519Field;
  * doubling: the table holds j·2^(5i)·B for every digit position i and j = 1 … 16 (832 entries of 120 bytes,
  * built once per class loader from RFC 8032's base point, in affine form). Each entry is read by scanning all 16
  * of its position under a mask, so neither a branch nor a memory address depends on r; a negative digit swaps
- * the entry's halves and the addition's F and G by mask. The point is encoded with BouncyCastle's constant-time
+ * the entry's halves and the addition's F and G by mask. The additions run on {@link Field25519}'s 51-bit limbs,
+ * whose branch-free multiplication is 1.4× BouncyCastle's; the point is encoded with BouncyCastle's constant-time
  * inversion, and the scalars go through {@link Ed25519Scalar}. Only the message and the public key (public data)
- * decide anything else.
+ * decide anything else. SHA-512 is the JDK's, which HotSpot compiles to its vectorised intrinsic on x86-64 and
+ * AArch64: 0.7 µs for a 400-byte input against BouncyCastle's 1.8 µs, and signing hashes twice.
  *
  * <p>Why 5-bit digits: 6-bit ones save 9 additions but scan twice the entries, 4-bit ones the other way round;
- * on a JDK 17 C2 both cost about the same as 5. Entries are rows of 15 longs (the three field elements' ten ints
- * each, two to a long), the layout whose masked scan measured fastest: the JIT does not vectorize scans this
- * short.
+ * on a JDK 17 C2 both cost about the same as 5. Entries are rows of 15 longs (the three field elements' five
+ * limbs each): rows of longs were the layout whose masked scan measured fastest, as the JIT does not vectorize
+ * scans this short.
  *
  * <p>Signatures are identical to every other RFC 8032 implementation's (Ed25519 is deterministic):
  * {@code Ed25519SigningTest} compares them with BouncyCastle's for random keys and messages.
@@ -30,9 +34,9 @@ final class Ed25519Signing {
     private static final int WIDTH = 5;
     private static final int POSITIONS = 52;
     private static final int MULTIPLES = 1 << (WIDTH - 1);
-    private static final int FE = X25519Field.SIZE;
-    /** longs per table entry: y+x, y−x and 2d·x·y, ten ints each, two ints to a long. */
-    private static final int ENTRY = 3 * FE / 2;
+    private static final int FE = Field25519.SIZE;
+    /** longs per table entry: y+x, y−x and 2d·x·y, five {@link Field25519} limbs each. */
+    private static final int ENTRY = 3 * FE;
 
     /** The expanded secret (RFC 8032 §5.1.5): the pruned scalar s and the nonce prefix, plus the public key. */
     static final class Key {
@@ -42,10 +46,10 @@ final class Ed25519Signing {
 
         /** Expands a 32-byte seed whose public key is {@code publicKey}. */
         Key(byte[] seed, byte[] publicKey) {
-            SHA512Digest sha = new SHA512Digest();
+            MessageDigest sha = sha512();
             sha.update(seed, 0, seed.length);
             byte[] h = new byte[64];
-            sha.doFinal(h, 0);
+            digest(sha, h);
             scalar = Arrays.copyOfRange(h, 0, 32);
             scalar[0] &= (byte) 0xF8;
             scalar[31] &= 0x7F;
@@ -61,18 +65,18 @@ final class Ed25519Signing {
 
     /** R ‖ S for {@code message} under {@code key}. */
     static byte[] sign(Key key, byte[] message) {
-        SHA512Digest sha = new SHA512Digest();
+        MessageDigest sha = sha512();
         byte[] h = new byte[64];
         sha.update(key.prefix, 0, 32);
         sha.update(message, 0, message.length);
-        sha.doFinal(h, 0);
+        digest(sha, h);
         byte[] r = Ed25519Scalar.reduce512(h);
         byte[] signature = new byte[64];
         multiplyBase(r, signature);
         sha.update(signature, 0, 32);
         sha.update(key.publicKey, 0, 32);
         sha.update(message, 0, message.length);
-        sha.doFinal(h, 0);
+        digest(sha, h);
         byte[] s = Ed25519Scalar.mulAdd(Ed25519Scalar.reduce512(h), key.scalar, r);
         System.arraycopy(s, 0, signature, 32, 32);
         Arrays.fill(r, (byte) 0);
@@ -80,17 +84,34 @@ final class Ed25519Signing {
         return signature;
     }
 
+    /** A fresh SHA-512 (every Java platform has one; a lookup costs about 30 ns once warm). */
+    static MessageDigest sha512() {
+        try {
+            return MessageDigest.getInstance("SHA-512");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("this Java platform has no SHA-512", e);
+        }
+    }
+
+    /** Finishes {@code sha} into {@code out[0..64)}, which resets it. */
+    static void digest(MessageDigest sha, byte[] out) {
+        try {
+            sha.digest(out, 0, 64);
+        } catch (DigestException e) {
+            throw new IllegalStateException("SHA-512 refused a 64-byte output", e);
+        }
+    }
+
     /** Writes the encoding of [r]B (r below L, 32 little-endian bytes) to out[0..32). */
     static void multiplyBase(byte[] r, byte[] out) {
         long[][] table = Table.BASE;
         int[] digits = signedDigits(r);
         Sum acc = new Sum();
-        long[] selected = new long[ENTRY];
-        int[] entry = new int[3 * FE];
+        long[] entry = new long[ENTRY];
         for (int i = 0; i < POSITIONS; i++) {
             int d = digits[i];
             int negative = d >>> 31;
-            select(table, i, (d ^ -negative) + negative, selected, entry);
+            select(table, i, (d ^ -negative) + negative, entry);
             acc.add(entry, negative);
         }
         acc.encode(out);
@@ -118,105 +139,119 @@ final class Ed25519Signing {
     }
 
     /**
-     * Unpacks entry {@code magnitude} (0 … 16) of position {@code position} into {@code out} (30 ints), the
+     * Copies entry {@code magnitude} (0 … 16) of position {@code position} into {@code out} (15 longs), the
      * neutral point (1, 1, 0) for 0, reading all 16 entries of the position whatever the magnitude.
      */
-    private static void select(long[][] table, int position, int magnitude, long[] acc, int[] out) {
-        Arrays.fill(acc, 0);
+    private static void select(long[][] table, int position, int magnitude, long[] out) {
+        Arrays.fill(out, 0);
         int base = position * MULTIPLES;
         for (int j = 1; j <= MULTIPLES; j++) {
             long mask = ((magnitude ^ j) - 1) >> 31;
             long[] e = table[base + j - 1];
             for (int k = 0; k < ENTRY; k++) {
-                acc[k] |= e[k] & mask;
+                out[k] |= e[k] & mask;
             }
         }
-        for (int k = 0; k < ENTRY; k++) {
-            out[2 * k] = (int) acc[k];
-            out[2 * k + 1] = (int) (acc[k] >>> 32);
-        }
-        int neutral = ((magnitude - 1) >> 31) & 1;
+        long neutral = ((magnitude - 1) >> 31) & 1;
         out[0] |= neutral;
         out[FE] |= neutral;
     }
 
-    /** A point in extended coordinates (X:Y:Z:T), x = X/Z, y = Y/Z, x·y = T/Z, with its scratch. */
+    /**
+     * A point in extended coordinates (X:Y:Z:T), x = X/Z, y = Y/Z, x·y = T/Z, on {@link Field25519} limbs (whose
+     * multiplication is 1.4× BouncyCastle's), with its scratch.
+     */
     private static final class Sum {
-        final int[] x = X25519Field.create();
-        final int[] y = X25519Field.create();
-        final int[] z = X25519Field.create();
-        final int[] t = X25519Field.create();
-        private final int[] ypx = X25519Field.create();
-        private final int[] ymx = X25519Field.create();
-        private final int[] xy2d = X25519Field.create();
-        private final int[] a = X25519Field.create();
-        private final int[] b = X25519Field.create();
-        private final int[] c = X25519Field.create();
-        private final int[] dd = X25519Field.create();
-        private final int[] e = X25519Field.create();
-        private final int[] f = X25519Field.create();
-        private final int[] g = X25519Field.create();
-        private final int[] h = X25519Field.create();
+        final long[] x = Field25519.create();
+        final long[] y = Field25519.create();
+        final long[] z = Field25519.create();
+        final long[] t = Field25519.create();
+        private final long[] ypx = Field25519.create();
+        private final long[] ymx = Field25519.create();
+        private final long[] xy2d = Field25519.create();
+        private final long[] a = Field25519.create();
+        private final long[] b = Field25519.create();
+        private final long[] c = Field25519.create();
+        private final long[] dd = Field25519.create();
+        private final long[] e = Field25519.create();
+        private final long[] f = Field25519.create();
+        private final long[] g = Field25519.create();
+        private final long[] h = Field25519.create();
 
         Sum() {
-            X25519Field.one(y);
-            X25519Field.one(z);
+            Field25519.one(y);
+            Field25519.one(z);
         }
 
         /**
          * Adds the affine entry (y+x, y−x, 2d·x·y), negated when {@code negative} is 1: −P swaps y+x with y−x and
          * flips the sign of 2d·x·y, which here swaps F and G. Twisted Edwards addition for a = −1 (Hisil, Wong,
-         * Carter and Dawson, 2008), complete on this curve, so the neutral entry needs no special case.
+         * Carter and Dawson, 2008), complete on this curve, so the neutral entry needs no special case. Every
+         * multiplication's inputs stay below 2^53 a limb, as {@link Field25519#mul} requires.
          */
-        void add(int[] entry, int negative) {
-            X25519Field.copy(entry, 0, ypx, 0);
-            X25519Field.copy(entry, FE, ymx, 0);
-            X25519Field.copy(entry, 2 * FE, xy2d, 0);
-            X25519Field.cswap(negative, ypx, ymx);
-            X25519Field.apm(y, x, b, a);      // b = Y+X, a = Y−X
-            X25519Field.mul(a, ymx, a);       // A
-            X25519Field.mul(b, ypx, b);       // B
-            X25519Field.mul(t, xy2d, c);      // C
-            X25519Field.add(z, z, dd);        // D = 2Z
-            X25519Field.apm(b, a, h, e);      // H = B+A, E = B−A
-            X25519Field.apm(dd, c, g, f);     // G = D+C, F = D−C
-            X25519Field.cswap(negative, f, g);
-            X25519Field.carry(f);
-            X25519Field.carry(g);
-            X25519Field.mul(e, f, x);
-            X25519Field.mul(g, h, y);
-            X25519Field.mul(e, h, t);
-            X25519Field.mul(f, g, z);
+        void add(long[] entry, int negative) {
+            System.arraycopy(entry, 0, ypx, 0, FE);
+            System.arraycopy(entry, FE, ymx, 0, FE);
+            System.arraycopy(entry, 2 * FE, xy2d, 0, FE);
+            Field25519.cswap(negative, ypx, ymx);
+            Field25519.apm(y, x, b, a);      // b = Y+X, a = Y−X
+            Field25519.mul(a, ymx, a);       // A
+            Field25519.mul(b, ypx, b);       // B
+            Field25519.mul(t, xy2d, c);      // C
+            Field25519.add(z, z, dd);        // D = 2Z
+            Field25519.apm(b, a, h, e);      // H = B+A, E = B−A
+            Field25519.apm(dd, c, g, f);     // G = D+C, F = D−C
+            Field25519.cswap(negative, f, g);
+            Field25519.mul(e, f, x);
+            Field25519.mul(g, h, y);
+            Field25519.mul(e, h, t);
+            Field25519.mul(f, g, z);
         }
 
         /** RFC 8032 §5.1.2 encoding. */
         void encode(byte[] out) {
-            affine(b, c);
-            X25519Field.encode(c, out, 0);
-            out[31] |= (byte) ((b[0] & 1) << 7);
+            byte[] xBytes = new byte[32];
+            affine(xBytes, out);
+            out[31] |= (byte) ((xBytes[0] & 1) << 7);
         }
 
-        /** The point as a table entry (y+x, y−x, 2d·x·y) at out[0..30), given 2d. */
-        void entry(int[] out, int[] twoD) {
-            affine(b, c);
-            X25519Field.apm(c, b, e, f);
-            X25519Field.mul(b, c, g);
-            X25519Field.mul(g, twoD, h);
-            X25519Field.normalize(e);
-            X25519Field.normalize(f);
-            X25519Field.normalize(h);
-            X25519Field.copy(e, 0, out, 0);
-            X25519Field.copy(f, 0, out, FE);
-            X25519Field.copy(h, 0, out, 2 * FE);
+        /** The point as a table entry (y+x, y−x, 2d·x·y) at out[0..15), given 2d, each element reduced. */
+        void entry(long[] out, long[] twoD) {
+            byte[] xBytes = new byte[32];
+            byte[] yBytes = new byte[32];
+            affine(xBytes, yBytes);
+            Field25519.decode(xBytes, 0, a);
+            Field25519.decode(yBytes, 0, b);
+            Field25519.apm(b, a, e, f);
+            Field25519.mul(a, b, g);
+            Field25519.mul(g, twoD, h);
+            for (long[] v : new long[][] {e, f, h}) {
+                Field25519.encode(v, xBytes, 0);
+                Field25519.decode(xBytes, 0, v);
+            }
+            System.arraycopy(e, 0, out, 0, FE);
+            System.arraycopy(f, 0, out, FE, FE);
+            System.arraycopy(h, 0, out, 2 * FE, FE);
         }
 
-        /** x and y, fully reduced, through a constant-time inversion of Z. */
-        private void affine(int[] xOut, int[] yOut) {
-            X25519Field.inv(z, a);
-            X25519Field.mul(x, a, xOut);
-            X25519Field.mul(y, a, yOut);
-            X25519Field.normalize(xOut);
-            X25519Field.normalize(yOut);
+        /**
+         * The canonical encodings of x and y (without the sign bit), through BouncyCastle's constant-time inversion
+         * of Z; the conversions between the two representations go through bytes and are constant time too.
+         */
+        private void affine(byte[] xOut, byte[] yOut) {
+            byte[] bytes = new byte[32];
+            int[] zBc = X25519Field.create();
+            int[] zInv = X25519Field.create();
+            Field25519.encode(z, bytes, 0);
+            X25519Field.decode(bytes, 0, zBc);
+            X25519Field.inv(zBc, zInv);
+            X25519Field.normalize(zInv);
+            X25519Field.encode(zInv, bytes, 0);
+            Field25519.decode(bytes, 0, c);
+            Field25519.mul(x, c, a);
+            Field25519.mul(y, c, b);
+            Field25519.encode(a, xOut, 0);
+            Field25519.encode(b, yOut, 0);
         }
     }
 
@@ -235,24 +270,20 @@ final class Ed25519Signing {
                     "15112221349535400772501151409588531511454012693041857206046113283949847762202");
             BigInteger y = new BigInteger(
                     "46316835694926478169428394003475163141307993866256225615783033603165251855960");
-            int[] position = new int[3 * FE]; // 2^(5i)·B as an entry
+            long[] position = new long[ENTRY]; // 2^(5i)·B as an entry
             put(y.add(x).mod(p), position, 0);
             put(y.subtract(x).mod(p), position, FE);
             put(d.shiftLeft(1).multiply(x).multiply(y).mod(p), position, 2 * FE);
-            int[] twoD = new int[FE];
+            long[] twoD = new long[FE];
             put(d.shiftLeft(1).mod(p), twoD, 0);
             long[][] table = new long[POSITIONS * MULTIPLES][];
-            int[] multiple = new int[3 * FE];
+            long[] multiple = new long[ENTRY];
             for (int i = 0; i < POSITIONS; i++) {
                 Sum m = new Sum();
                 for (int j = 1; j <= MULTIPLES; j++) {
                     m.add(position, 0);
                     m.entry(multiple, twoD);
-                    long[] packed = new long[ENTRY];
-                    for (int k = 0; k < ENTRY; k++) {
-                        packed[k] = (multiple[2 * k] & 0xFFFFFFFFL) | (long) multiple[2 * k + 1] << 32;
-                    }
-                    table[i * MULTIPLES + j - 1] = packed;
+                    table[i * MULTIPLES + j - 1] = multiple.clone();
                 }
                 m.add(multiple, 0); // 16·P_i + 16·P_i = 2^5·P_i
                 m.entry(position, twoD);
@@ -260,16 +291,16 @@ final class Ed25519Signing {
             return table;
         }
 
-        /** {@code v} (below p) as a field element at ints[off..off+10). */
-        private static void put(BigInteger v, int[] ints, int off) {
+        /** {@code v} (below p) as a field element at limbs[off..off+5). */
+        private static void put(BigInteger v, long[] limbs, int off) {
             byte[] be = v.toByteArray();
             byte[] le = new byte[32];
             for (int k = 0; k < be.length && k < 32; k++) {
                 le[k] = be[be.length - 1 - k];
             }
-            int[] fe = X25519Field.create();
-            X25519Field.decode(le, 0, fe);
-            X25519Field.copy(fe, 0, ints, off);
+            long[] fe = Field25519.create();
+            Field25519.decode(le, 0, fe);
+            System.arraycopy(fe, 0, limbs, off, FE);
         }
     }
 }

@@ -4,11 +4,12 @@
  * signature scheme (Ed25519, secp256k1, ECDSA, RSA). Decoding is strict and rejects anything that would not
  * re-encode to the same bytes with a {@link io.meshwork.libp2p.api.codec.MalformedDataException}.
  *
- * <p>Cryptography uses the BouncyCastle lightweight API only; no JCA provider is registered. All key objects
+ * <p>Cryptography uses the BouncyCastle lightweight API, the JDK's SHA-512 and, for Ed25519's point arithmetic,
+ * {@link io.meshwork.libp2p.api.crypto.Field25519}; no JCA provider is registered. All key objects
  * are immutable and thread-safe.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 @NullMarked
 package io.meshwork.libp2p.api.crypto;
 

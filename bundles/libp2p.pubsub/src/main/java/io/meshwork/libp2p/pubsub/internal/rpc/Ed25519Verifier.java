@@ -1,14 +1,17 @@
 package io.meshwork.libp2p.pubsub.internal.rpc;
 
 import java.math.BigInteger;
+import io.meshwork.libp2p.api.crypto.Field25519;
 import java.nio.ByteBuffer;
+import java.security.DigestException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import org.jspecify.annotations.Nullable;
-import org.bouncycastle.crypto.digests.SHA512Digest;
 import org.bouncycastle.math.ec.rfc7748.X25519Field;
 
 /**
@@ -61,12 +64,13 @@ public final class Ed25519Verifier {
     private static final int KEY_WIDTH = 8;
     /** Width of the non-adjacent form used for keys without a table (odd multiples up to 15). */
     private static final int WNAF_WIDTH = 5;
-    /** int slots of a precomputed affine entry: y+x, y−x, 2d·x·y. */
-    private static final int ENTRY = 3 * X25519Field.SIZE;
+    /** long slots of a precomputed affine entry: y+x, y−x, 2d·x·y, each in {@link Field25519} limbs. */
+    private static final int ENTRY = 3 * Field25519.SIZE;
 
     private final int[] d = X25519Field.create();
     private final int[] d2 = X25519Field.create();
-    private final int[] baseTable;
+    /** The base point's table, in {@link Field25519} limbs: 15 longs an entry. */
+    private final long[] baseTable;
     private final int maxTables;
     private final int maxKeys;
     /** Keys recently verified against (access order), with their decoded point and table if they have one. */
@@ -85,7 +89,7 @@ public final class Ed25519Verifier {
     }
 
     /** {@code baseTable}: the base point's table, or null to build it. */
-    private Ed25519Verifier(int maxTables, int @Nullable [] baseTable) {
+    private Ed25519Verifier(int maxTables, long @Nullable [] baseTable) {
         if (maxTables < 0) {
             throw new IllegalArgumentException("maxTables must not be negative: " + maxTables);
         }
@@ -108,7 +112,7 @@ public final class Ed25519Verifier {
      * several nodes share a process (tests, benchmarks), and spares a restarted component rebuilding it.
      */
     private static final class Shared {
-        static final int[] BASE_TABLE = new Ed25519Verifier(0, null).baseTable;
+        static final long[] BASE_TABLE = new Ed25519Verifier(0, null).baseTable;
     }
 
     /**
@@ -131,21 +135,24 @@ public final class Ed25519Verifier {
         Workspace ws = takeWorkspace();
         try {
             byte[] k = challenge(signature, publicKey, message, ws.sha, ws.hash);
-            Point acc = ws.acc;
+            Sum acc = ws.sum;
             acc.identity();
-            Scratch s = ws.scratch;
             // [S]B from the base table: one addition per signed 8-bit digit, no doublings
-            addTableMultiple(acc, baseTable, signedDigits(signature, 32, BASE_WIDTH), BASE_WIDTH, false, s);
-            int[] table = key.table;
+            acc.addTableMultiple(baseTable, signedDigits(signature, 32, BASE_WIDTH), BASE_WIDTH, false);
+            long[] table = key.table;
+            Point result = ws.acc;
+            Scratch s = ws.scratch;
             if (table != null) {
                 tableHits.incrementAndGet();
-                addTableMultiple(acc, table, signedDigits(k, 0, KEY_WIDTH), KEY_WIDTH, true, s);
+                acc.addTableMultiple(table, signedDigits(k, 0, KEY_WIDTH), KEY_WIDTH, true);
+                acc.toPoint(result, ws.encoded, false);
             } else {
                 tableMisses.incrementAndGet();
+                acc.toPoint(result, ws.encoded, true);
                 Point ka = multiplyWnaf(key.point, k, s);
-                addNegated(acc, ka, s);
+                addNegated(result, ka, s);
             }
-            encodePoint(acc, ws.encoded, s);
+            encodePoint(result, ws.encoded, s);
             return Arrays.equals(ws.encoded, 0, 32, signature, 0, 32);
         } finally {
             releaseWorkspace(ws);
@@ -161,8 +168,10 @@ public final class Ed25519Verifier {
      * a fifth of a busy node's garbage.
      */
     static final class Workspace {
-        final SHA512Digest sha = new SHA512Digest();
+        /** The JDK's SHA-512: HotSpot's intrinsic hashes 400 bytes in 0.7 µs, BouncyCastle's Java in 1.8 µs. */
+        final MessageDigest sha = sha512();
         final byte[] hash = new byte[64];
+        final Sum sum = new Sum();
         final Point acc = new Point();
         final Scratch scratch = new Scratch();
         final byte[] encoded = new byte[32];
@@ -201,7 +210,7 @@ public final class Ed25519Verifier {
 
     private static final class KeyState {
         final Point point;
-        volatile int[] table;
+        volatile long @Nullable [] table;
         int uses;
         boolean building;
 
@@ -234,7 +243,7 @@ public final class Ed25519Verifier {
             }
         }
         if (build) {
-            int[] table = buildTable(state.point, KEY_WIDTH);
+            long[] table = buildTable(state.point, KEY_WIDTH);
             synchronized (keys) {
                 state.building = false;
                 if (keys.get(id) == state) { // still remembered
@@ -274,18 +283,30 @@ public final class Ed25519Verifier {
     // ------------------------------------------------------------------ scalars
 
     /** k = SHA-512(R ‖ A ‖ M) mod L, 32 little-endian bytes. */
-    private static byte[] challenge(byte[] signature, byte[] publicKey, byte[] message, SHA512Digest sha,
+    private static byte[] challenge(byte[] signature, byte[] publicKey, byte[] message, MessageDigest sha,
             byte[] h) {
         sha.reset();
         sha.update(signature, 0, 32);
         sha.update(publicKey, 0, 32);
         sha.update(message, 0, message.length);
-        sha.doFinal(h, 0);
+        try {
+            sha.digest(h, 0, 64);
+        } catch (DigestException e) {
+            throw new IllegalStateException("SHA-512 refused a 64-byte output", e);
+        }
         byte[] be = new byte[64];
         for (int i = 0; i < 64; i++) {
             be[i] = h[63 - i];
         }
         return littleEndian(new BigInteger(1, be).mod(ORDER));
+    }
+
+    private static MessageDigest sha512() {
+        try {
+            return MessageDigest.getInstance("SHA-512");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("this Java platform has no SHA-512", e);
+        }
     }
 
     /** Whether the 32 little-endian bytes at {@code off} are a number below L. */
@@ -408,10 +429,98 @@ public final class Ed25519Verifier {
         final int[] u = X25519Field.create();
         final int[] v = X25519Field.create();
         final int[] w = X25519Field.create();
-        /** A table entry being added (addTableMultiple only; addCached reads it, writes the others). */
-        final int[] tableYpx = X25519Field.create();
-        final int[] tableYmx = X25519Field.create();
-        final int[] tableXy2d = X25519Field.create();
+    }
+
+    /** Writes BouncyCastle field element {@code v}, reduced, as {@link Field25519} limbs at table[off..off+5). */
+    private static void putEntryElement(int[] v, byte[] bytes, long[] table, int off) {
+        X25519Field.normalize(v);
+        X25519Field.encode(v, bytes, 0);
+        long[] limbs = Field25519.create();
+        Field25519.decode(bytes, 0, limbs);
+        System.arraycopy(limbs, 0, table, off, Field25519.SIZE);
+    }
+
+    /**
+     * The accumulator of the table additions, in extended coordinates on {@link Field25519} limbs (x = X/Z, y = Y/Z,
+     * x·y = T/Z), with its temporaries: the additions are nearly all of a verification's time, and
+     * {@link Field25519}'s multiplication is 1.4× BouncyCastle's.
+     */
+    static final class Sum {
+        final long[] x = Field25519.create();
+        final long[] y = Field25519.create();
+        final long[] z = Field25519.create();
+        final long[] t = Field25519.create();
+        private final long[] a = Field25519.create();
+        private final long[] b = Field25519.create();
+        private final long[] c = Field25519.create();
+        private final long[] e = Field25519.create();
+        private final long[] f = Field25519.create();
+        private final long[] g = Field25519.create();
+        private final long[] h = Field25519.create();
+        private final long[] u = Field25519.create();
+        private final long[] v = Field25519.create();
+
+        void identity() {
+            Field25519.zero(x);
+            Field25519.one(y);
+            Field25519.one(z);
+            Field25519.zero(t);
+        }
+
+        /** this ±= Σ digit_i · 2^(width·i) · P, P the point the table was built for. */
+        void addTableMultiple(long[] table, int[] digits, int width, boolean negate) {
+            int perPosition = 1 << (width - 1);
+            for (int i = 0; i < digits.length; i++) {
+                int digit = digits[i];
+                if (digit != 0) {
+                    add(table, (i * perPosition + Math.abs(digit) - 1) * ENTRY, (digit < 0) != negate);
+                }
+            }
+        }
+
+        /**
+         * this += ±q for the affine entry q = (y+x, y−x, 2d·x·y) at table[off]: −q swaps y+x with y−x and negates
+         * 2d·x·y, which swaps F and G (Hisil, Wong, Carter and Dawson 2008, a = −1; complete on this curve).
+         * Every input of a multiplication stays below 2^53 a limb: sums and differences of two multiplication
+         * results, and 2Z ± C.
+         */
+        private void add(long[] table, int off, boolean negative) {
+            int ypx = negative ? off + Field25519.SIZE : off;
+            int ymx = negative ? off : off + Field25519.SIZE;
+            Field25519.apm(y, x, u, v);                 // u = Y+X, v = Y−X
+            Field25519.mul(v, table, ymx, a);           // A = (Y−X)·(y−x)'
+            Field25519.mul(u, table, ypx, b);           // B = (Y+X)·(y+x)'
+            Field25519.mul(t, table, off + 2 * Field25519.SIZE, c); // C = T·2d·t'
+            Field25519.add(z, z, u);                    // D = 2Z (u is free again)
+            Field25519.apm(b, a, h, e);                 // H = B+A, E = B−A
+            if (negative) {
+                Field25519.apm(u, c, f, g);             // F = D+C, G = D−C
+            } else {
+                Field25519.apm(u, c, g, f);             // G = D+C, F = D−C
+            }
+            Field25519.mul(e, f, x);
+            Field25519.mul(g, h, y);
+            Field25519.mul(e, h, t);
+            Field25519.mul(f, g, z);
+        }
+
+        /**
+         * Copies this point into BouncyCastle's representation, for the encoding and the plain path; T only
+         * {@code withT} (the encoding does not read it).
+         */
+        void toPoint(Point p, byte[] bytes, boolean withT) {
+            copyInto(x, p.x, bytes);
+            copyInto(y, p.y, bytes);
+            copyInto(z, p.z, bytes);
+            if (withT) {
+                copyInto(t, p.t, bytes);
+            }
+        }
+
+        private static void copyInto(long[] from, int[] to, byte[] bytes) {
+            Field25519.encode(from, bytes, 0);
+            X25519Field.decode(bytes, 0, to);
+        }
     }
 
     /** RFC 8032 §5.1.3 decoding: y below p, x from the curve equation, its sign from the top bit. */
@@ -595,31 +704,11 @@ public final class Ed25519Verifier {
         return r;
     }
 
-    /** acc ±= Σ digit_i · 2^(width·i) · P, P the point the table was built for. */
-    private static void addTableMultiple(Point acc, int[] table, int[] digits, int width, boolean negate,
-            Scratch s) {
-        int perPosition = 1 << (width - 1);
-        int[] ypx = s.tableYpx;
-        int[] ymx = s.tableYmx;
-        int[] xy2d = s.tableXy2d;
-        for (int i = 0; i < digits.length; i++) {
-            int digit = digits[i];
-            if (digit == 0) {
-                continue;
-            }
-            int off = (i * perPosition + Math.abs(digit) - 1) * ENTRY;
-            X25519Field.copy(table, off, ypx, 0);
-            X25519Field.copy(table, off + X25519Field.SIZE, ymx, 0);
-            X25519Field.copy(table, off + 2 * X25519Field.SIZE, xy2d, 0);
-            addCached(acc, ypx, ymx, xy2d, null, (digit < 0) != negate, s);
-        }
-    }
-
     /**
      * The table of j · 2^(width·i) · P for every digit position i and j = 1 … 2^(width−1), as affine entries
-     * (y+x, y−x, 2d·x·y), normalised with one shared inversion.
+     * (y+x, y−x, 2d·x·y) in {@link Field25519} limbs, normalised with one shared inversion.
      */
-    private int[] buildTable(Point p, int width) {
+    private long[] buildTable(Point p, int width) {
         int positions = (256 + width - 1) / width;
         int perPosition = 1 << (width - 1);
         int n = positions * perPosition;
@@ -659,7 +748,8 @@ public final class Ed25519Verifier {
         }
         int[] inv = X25519Field.create();
         X25519Field.invVar(running, inv);
-        int[] table = new int[n * ENTRY];
+        long[] table = new long[n * ENTRY];
+        byte[] bytes = new byte[32];
         int[] zInv = X25519Field.create();
         int[] x = X25519Field.create();
         int[] y = X25519Field.create();
@@ -675,15 +765,12 @@ public final class Ed25519Verifier {
             X25519Field.mul(points[i].y, zInv, y);
             int off = i * ENTRY;
             X25519Field.add(y, x, tmp);
-            X25519Field.normalize(tmp);
-            X25519Field.copy(tmp, 0, table, off);
+            putEntryElement(tmp, bytes, table, off);
             X25519Field.sub(y, x, tmp);
-            X25519Field.normalize(tmp);
-            X25519Field.copy(tmp, 0, table, off + X25519Field.SIZE);
+            putEntryElement(tmp, bytes, table, off + Field25519.SIZE);
             X25519Field.mul(x, y, tmp);
             X25519Field.mul(tmp, d2, tmp);
-            X25519Field.normalize(tmp);
-            X25519Field.copy(tmp, 0, table, off + 2 * X25519Field.SIZE);
+            putEntryElement(tmp, bytes, table, off + 2 * Field25519.SIZE);
         }
         return table;
     }
