@@ -41,7 +41,8 @@ import java.util.stream.Collectors;
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar:bundles/libp2p.pubsub/target/classes \
  *     io.meshwork.benchmarks.system.PubSubBench --interop-dir integration-tests/interop-js \
- *     [--reps 3] [--warmup 1] [--rate 1000] [--count 1000] [--burst 2000] [--size 256]
+ *     [--reps 3] [--warmup 1] [--settle ms] [--settle-max rounds] [--rate 1000] [--count 1000] [--burst 2000]
+ *     [--size 256]
  *     [--pairs JJ,JJS,JSJ,JSJS] [--subscribers 1,2]
  *     (system property -Dbench.out=file.md, before the class name, also writes the table)
  * </pre>
@@ -49,9 +50,14 @@ import java.util.stream.Collectors;
  * (The router is built reflectively, so the libp2p.pubsub classes must be on the class path as shown, unless the
  * benchmarks module declares the bundle as a dependency.)
  *
- * <p>Measures, every one {@code --reps} times with the pairs interleaved, after {@code --warmup} untimed warm-up rounds (every pair
- * publishing as in a measured round; they let the JIT compile the hot paths, which otherwise takes much of the
- * Java side's CPU in the first rounds):
+ * <p>Measures, every one {@code --reps} times with the pairs interleaved, after {@code --warmup} untimed warm-up
+ * rounds (every pair publishing as in a measured round; they let the JIT compile the hot paths, which otherwise takes
+ * much of the Java side's CPU in the first rounds). With {@code --settle ms}, warm-up goes on after those, for at most
+ * {@code --settle-max} more rounds (default twice {@code --warmup}), until a whole round kept this JVM's JIT
+ * compiling for at most that many ms: code run once per stream write or muxer frame rather than per message
+ * reaches C2's thresholds late, after dozens of rounds, and a C2 compilation of 100–200 ms in the middle of a
+ * 150 ms burst takes a core from it. Each burst of a pair with a Java node also records how long the JIT compiled
+ * meanwhile, so a table shows whether it measured compiled code:
  * <ul>
  * <li>paced: {@code --count} messages of {@code --size} bytes at {@code --rate} per second to 1 and to 2
  * subscribers; latency = subscriber's clock at delivery − the publisher's stamp in the payload (p50, p99 over all
@@ -76,6 +82,8 @@ public final class PubSubBench {
     private static final Duration READY = Duration.ofSeconds(30);
     /** Collecting stops early once nothing arrived for this long (the rest is lost). */
     private static final long IDLE_MS = 3000;
+    /** The row naming how long this JVM's JIT compiled during a burst (its compile threads take CPU from it). */
+    private static final String JIT_ROW = "JIT compiling in this JVM meanwhile, ms";
 
     private final Map<String, Map<Pair, List<Double>>> results = new LinkedHashMap<>();
     private final List<Pair> pairs = new ArrayList<>(List.of(Pair.values()));
@@ -83,6 +91,8 @@ public final class PubSubBench {
     private final List<Integer> subscriberCounts = new ArrayList<>(List.of(1, 2));
     private final List<AutoCloseable> started = new ArrayList<>();
     private Node javaPub;
+    /** Warm-up rounds actually run ({@code --warmup}, plus any {@code --settle} added). */
+    private int warmupRounds;
     private Node jsPub;
     private final List<Node> javaSubs = new ArrayList<>();
     private final List<Node> jsSubs = new ArrayList<>();
@@ -96,6 +106,8 @@ public final class PubSubBench {
         int burst = Integer.parseInt(opt.getOrDefault("burst", "2000"));
         int size = Integer.parseInt(opt.getOrDefault("size", "256"));
         int warmup = Integer.parseInt(opt.getOrDefault("warmup", "1"));
+        int settle = Integer.parseInt(opt.getOrDefault("settle", "-1"));
+        int settleMax = settle < 0 ? 0 : Integer.parseInt(opt.getOrDefault("settle-max", String.valueOf(2 * warmup)));
         String load0 = loadAverage();
         Instant startedAt = Instant.now();
         PubSubBench b = new PubSubBench();
@@ -113,10 +125,17 @@ public final class PubSubBench {
         }
         try {
             b.start(dir);
-            for (int w = 1; w <= warmup; w++) {
-                log("warm-up round " + w + " of " + warmup);
+            for (int w = 1; w <= warmup + settleMax; w++) {
+                long jit0 = jitMillis();
                 for (Pair p : b.pairs) {
                     b.round(p, rate, count, burst, size, false);
+                }
+                long jit = jitMillis() - jit0;
+                log("warm-up round " + w + " of " + warmup + (settle >= 0 ? " (+ up to " + settleMax + " to settle)"
+                        : "") + ": the JIT compiled for " + jit + " ms");
+                b.warmupRounds = w;
+                if (w >= warmup && (settle < 0 || jit <= settle)) {
+                    break;
                 }
             }
             for (int r = 1; r <= reps; r++) {
@@ -279,6 +298,9 @@ public final class PubSubBench {
                 String what = String.format(Locale.ROOT, "burst %d, %d sub", burst, n);
                 record(what + ": msgs/s", p, slowest);
                 record(what + ": loss %", p, bLoss);
+                if (p != Pair.JSJS) { // only a pair with a Java node has this JVM's JIT in its path
+                    record(what + ": " + JIT_ROW, p, (double) (cpu1[2] - cpu0[2]));
+                }
             }
             Thread.sleep(500);
         }
@@ -303,6 +325,12 @@ public final class PubSubBench {
         return out;
     }
 
+    /** Milliseconds this JVM's JIT compilers have spent compiling so far (0 where the JVM does not tell). */
+    private static long jitMillis() {
+        java.lang.management.CompilationMXBean jit = java.lang.management.ManagementFactory.getCompilationMXBean();
+        return jit != null && jit.isCompilationTimeMonitoringSupported() ? jit.getTotalCompilationTime() : 0;
+    }
+
     /**
      * CPU time used so far by this JVM (all Java nodes) and by the js node processes together, in ms; the js part
      * from /proc (0 where there is none). Tells how much CPU a burst costs each stack, beside its rate.
@@ -316,9 +344,7 @@ public final class PubSubBench {
                 node += procCpuMillis(np.pid());
             }
         }
-        java.lang.management.CompilationMXBean jit = java.lang.management.ManagementFactory.getCompilationMXBean();
-        long compiling = jit != null && jit.isCompilationTimeMonitoringSupported() ? jit.getTotalCompilationTime() : 0;
-        return new long[] {jvm, node, compiling};
+        return new long[] {jvm, node, jitMillis()};
     }
 
     private static long procCpuMillis(long pid) {
@@ -580,9 +606,9 @@ public final class PubSubBench {
         sb.append("### PubSubBench: ").append(System.getProperty("java.vm.name")).append(' ')
                 .append(Runtime.version()).append(", ").append(nodeVersion()).append('\n').append('\n');
         sb.append(String.format(Locale.ROOT, "Started %s; load average before %s, after %s; %d repetitions; paced: "
-                + "%d × %d B at %d/s; burst: %d × %d B; one hop (publisher connected to each subscriber); cells: "
-                + "median (min–max) over the repetitions.%n%n", startedAt, load0, load1, reps, count, size, rate,
-                burst, size));
+                + "%d × %d B at %d/s; burst: %d × %d B; one hop (publisher connected to each subscriber); %d warm-up "
+                + "rounds before them; cells: median (min–max) over the repetitions.%n%n", startedAt, load0, load1,
+                reps, count, size, rate, burst, size, warmupRounds));
         sb.append("| measure (publisher→subscribers) |");
         for (Pair p : Pair.values()) {
             sb.append(' ').append(p.label).append(" |");
@@ -600,7 +626,8 @@ public final class PubSubBench {
             }
             List<Double> jj = e.getValue().get(Pair.JJ);
             List<Double> js = e.getValue().get(Pair.JSJS);
-            boolean ratio = jj != null && js != null && !e.getKey().endsWith("loss %") && median(js) != 0;
+            boolean ratio = jj != null && js != null && !e.getKey().endsWith("loss %") && !e.getKey().endsWith(JIT_ROW)
+                    && median(js) != 0;
             sb.append(ratio ? String.format(Locale.ROOT, " %.2f× |%n", median(jj) / median(js)) : " – |\n");
         }
         return sb.toString();
