@@ -166,48 +166,36 @@ public final class Field25519 {
         z[4] = (w3 >>> 12) & M;
     }
 
-    /** The canonical 32-byte little-endian encoding of x mod p (x's limbs below 2^62), written to out[off..off+32). */
+    /**
+     * The canonical 32-byte little-endian encoding of x mod p (x's limbs below 2^62), written to out[off..off+32).
+     * Branch-free, with fixed trip counts.
+     */
     public static void encode(long[] x, byte[] out, int off) {
-        long h0 = x[0];
-        long h1 = x[1];
-        long h2 = x[2];
-        long h3 = x[3];
-        long h4 = x[4];
-        // two carry passes leave every limb below 2^51, so the value is below 2^255 < 2p
+        long[] h = x.clone();
+        // two carry passes leave limbs 1-4 below 2^51 and limb 0 below 2^51 + 19: the value is below 2^255 + 2^52 < 2p
         for (int pass = 0; pass < 2; pass++) {
-            h1 += h0 >>> 51;
-            h0 &= M;
-            h2 += h1 >>> 51;
-            h1 &= M;
-            h3 += h2 >>> 51;
-            h2 &= M;
-            h4 += h3 >>> 51;
-            h3 &= M;
-            h0 += (h4 >>> 51) * 19;
-            h4 &= M;
+            for (int i = 0; i < SIZE - 1; i++) {
+                h[i + 1] += h[i] >>> 51;
+                h[i] &= M;
+            }
+            h[0] += (h[SIZE - 1] >>> 51) * 19;
+            h[SIZE - 1] &= M;
         }
-        h1 += h0 >>> 51;
-        h0 &= M;
         // q = 1 exactly when the value is at least p, i.e. when value + 19 reaches 2^255
-        long q = (h0 + 19) >>> 51;
-        q = (h1 + q) >>> 51;
-        q = (h2 + q) >>> 51;
-        q = (h3 + q) >>> 51;
-        q = (h4 + q) >>> 51;
-        h0 += 19 * q;
-        h1 += h0 >>> 51;
-        h0 &= M;
-        h2 += h1 >>> 51;
-        h1 &= M;
-        h3 += h2 >>> 51;
-        h2 &= M;
-        h4 += h3 >>> 51;
-        h3 &= M;
-        h4 &= M; // drops the 2^255 that value + 19 − 2^255 = value − p carried out
-        putWord(out, off, h0 | (h1 << 51));
-        putWord(out, off + 8, (h1 >>> 13) | (h2 << 38));
-        putWord(out, off + 16, (h2 >>> 26) | (h3 << 25));
-        putWord(out, off + 24, (h3 >>> 39) | (h4 << 12));
+        long q = (h[0] + 19) >>> 51;
+        for (int i = 1; i < SIZE; i++) {
+            q = (h[i] + q) >>> 51;
+        }
+        h[0] += 19 * q;
+        for (int i = 0; i < SIZE - 1; i++) {
+            h[i + 1] += h[i] >>> 51;
+            h[i] &= M;
+        }
+        h[SIZE - 1] &= M; // drops the 2^255 that value + 19 − 2^255 = value − p carried out
+        putWord(out, off, h[0] | (h[1] << 51));
+        putWord(out, off + 8, (h[1] >>> 13) | (h[2] << 38));
+        putWord(out, off + 16, (h[2] >>> 26) | (h[3] << 25));
+        putWord(out, off + 24, (h[3] >>> 39) | (h[4] << 12));
     }
 
     private static long word(byte[] b, int off) {
