@@ -20,7 +20,7 @@ package io.meshwork.libp2p.api.crypto;
  * <p><b>Bounds.</b> {@link #mul} accepts limbs in [0, 2^53) and returns limbs in [0, 2^51] (only limb 1 may equal
  * 2^51). {@link #sub} returns x + 2p − y, so it never goes negative: with y a multiplication's result and x below
  * 2^52 per limb (a sum of two results, or one result doubled), the difference is a valid input of {@link #mul}
- * again. Sums of two results are valid inputs too; nothing in between needs a carry. {@code Field51Test} checks
+ * again. Sums of two results are valid inputs too; nothing in between needs a carry. {@code Field25519Test} checks
  * every operation against BigInteger at these bounds.
  */
 public final class Field25519 {
@@ -82,7 +82,52 @@ public final class Field25519 {
                 + Math.multiplyHigh(s3, b1) + Math.multiplyHigh(s4, b0);
         long l4 = a0 * b4 + a1 * b3 + a2 * b2 + a3 * b1 + a4 * b0;
 
-        // column k = h_k · 2^51 + low_k; h_k moves one column up, h4 wraps to column 0 times 19
+        finish(h0, l0, h1, l1, h2, l2, h3, l3, h4, l4, z);
+    }
+
+    /** z = x² mod p, x with limbs below 2^53 (15 limb products instead of 25); z may be x. */
+    public static void sqr(long[] x, long[] z) {
+        long a0 = x[0];
+        long a1 = x[1];
+        long a2 = x[2];
+        long a3 = x[3];
+        long a4 = x[4];
+        long s0 = a0 << 10;
+        long s1 = a1 << 10;
+        long s2 = a2 << 10;
+        long s3 = a3 << 10;
+        long s4 = a4 << 10;
+        long a0x8 = a0 << 3;
+        long a1x8 = a1 << 3;
+        long a2x8 = a2 << 3;
+        long a1x16 = a1 << 4; // 8 · 2a: the doubled cross products
+        long a2x16 = a2 << 4;
+        long a3x16 = a3 << 4;
+        long a4x16 = a4 << 4;
+        long a3x152 = a3 * 152; // 8 · 19a: wrapped squares
+        long a4x152 = a4 * 152;
+        long a3x304 = a3x152 << 1; // 8 · 38a: wrapped cross products
+        long a4x304 = a4x152 << 1;
+
+        long h0 = Math.multiplyHigh(s0, a0x8) + Math.multiplyHigh(s1, a4x304) + Math.multiplyHigh(s2, a3x304);
+        long l0 = a0 * a0x8 + a1 * a4x304 + a2 * a3x304;
+        long h1 = Math.multiplyHigh(s0, a1x16) + Math.multiplyHigh(s2, a4x304) + Math.multiplyHigh(s3, a3x152);
+        long l1 = a0 * a1x16 + a2 * a4x304 + a3 * a3x152;
+        long h2 = Math.multiplyHigh(s0, a2x16) + Math.multiplyHigh(s1, a1x8) + Math.multiplyHigh(s3, a4x304);
+        long l2 = a0 * a2x16 + a1 * a1x8 + a3 * a4x304;
+        long h3 = Math.multiplyHigh(s0, a3x16) + Math.multiplyHigh(s1, a2x16) + Math.multiplyHigh(s4, a4x152);
+        long l3 = a0 * a3x16 + a1 * a2x16 + a4 * a4x152;
+        long h4 = Math.multiplyHigh(s0, a4x16) + Math.multiplyHigh(s1, a3x16) + Math.multiplyHigh(s2, a2x8);
+        long l4 = a0 * a4x16 + a1 * a3x16 + a2 * a2x8;
+        finish(h0, l0, h1, l1, h2, l2, h3, l3, h4, l4, z);
+    }
+
+    /**
+     * Ends a product: column k is h_k · 2^51 plus the sum of its products' low 51-bit parts, (l_k − (h_k << 54))
+     * >>> 3; h_k moves one column up, and h4 wraps to column 0 times 19; then one carry chain.
+     */
+    private static void finish(long h0, long l0, long h1, long l1, long h2, long l2, long h3, long l3, long h4,
+            long l4, long[] z) {
         long r0 = ((l0 - (h0 << 54)) >>> 3) + h4 * 19;
         long r1 = ((l1 - (h1 << 54)) >>> 3) + h0;
         long r2 = ((l2 - (h2 << 54)) >>> 3) + h1;
@@ -105,6 +150,16 @@ public final class Field25519 {
         z[2] = r2;
         z[3] = r3;
         z[4] = r4;
+    }
+
+    /** One carry pass in place: limbs below 2^62 become at most 2^51 (limb 0 at most 2^51 + 2^16). */
+    public static void carry(long[] z) {
+        for (int i = 0; i < SIZE - 1; i++) {
+            z[i + 1] += z[i] >>> 51;
+            z[i] &= M;
+        }
+        z[0] += (z[SIZE - 1] >>> 51) * 19;
+        z[SIZE - 1] &= M;
     }
 
     /** z = x + y (no carry). */
@@ -173,14 +228,8 @@ public final class Field25519 {
     public static void encode(long[] x, byte[] out, int off) {
         long[] h = x.clone();
         // two carry passes leave limbs 1-4 below 2^51 and limb 0 below 2^51 + 19: the value is below 2^255 + 2^52 < 2p
-        for (int pass = 0; pass < 2; pass++) {
-            for (int i = 0; i < SIZE - 1; i++) {
-                h[i + 1] += h[i] >>> 51;
-                h[i] &= M;
-            }
-            h[0] += (h[SIZE - 1] >>> 51) * 19;
-            h[SIZE - 1] &= M;
-        }
+        carry(h);
+        carry(h);
         // q = 1 exactly when the value is at least p, i.e. when value + 19 reaches 2^255
         long q = (h[0] + 19) >>> 51;
         for (int i = 1; i < SIZE; i++) {

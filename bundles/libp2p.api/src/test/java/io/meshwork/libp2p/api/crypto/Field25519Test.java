@@ -73,6 +73,35 @@ class Field25519Test {
     }
 
     @Test
+    void squaringMatchesBigIntegerAndMultiplication() {
+        long[] z = new long[5];
+        long[] viaMul = new long[5];
+        for (int n = 0; n < 200_000; n++) {
+            long[] x = element(n % 2 == 0 ? MAX_INPUT : M51);
+            Field25519.sqr(x, z);
+            assertEquals(value(x).multiply(value(x)).mod(P), value(z).mod(P), () -> "x² for " + value(x));
+            assertReduced(z);
+            Field25519.mul(x, x, viaMul);
+            assertArrayEquals(viaMul, z);
+        }
+    }
+
+    @Test
+    void aCarryPassBringsLargeLimbsBackBelowTheInputBound() {
+        long[] z = new long[5];
+        for (int n = 0; n < 100_000; n++) {
+            long[] x = element((1L << 62) - 1);
+            System.arraycopy(x, 0, z, 0, 5);
+            Field25519.carry(z);
+            assertEquals(value(x).mod(P), value(z).mod(P));
+            assertTrue(z[0] <= (1L << 51) + (1L << 16), "limb 0: " + z[0]);
+            for (int i = 1; i < 5; i++) {
+                assertTrue(z[i] >= 0 && z[i] <= M51, "limb " + i + ": " + z[i]);
+            }
+        }
+    }
+
+    @Test
     void aTableEntryIsReadInPlace() {
         long[] table = new long[15];
         long[] x = element(MAX_INPUT);
