@@ -102,8 +102,9 @@ public final class Ed25519Verifier {
         this.keys = new LinkedHashMap<>(16, 0.75f, true);
         BigInteger dValue = BigInteger.valueOf(-121665).multiply(BigInteger.valueOf(121666).modInverse(P)).mod(P);
         X25519Field.decode(littleEndian(dValue), 0, d);
-        X25519Field.decode(littleEndian(dValue.shiftLeft(1).mod(P)), 0, d2);
-        Field25519.decode(littleEndian(dValue.shiftLeft(1).mod(P)), 0, d2Limbs);
+        byte[] twoD = littleEndian(dValue.shiftLeft(1).mod(P));
+        X25519Field.decode(twoD, 0, d2);
+        Field25519.decode(twoD, 0, d2Limbs);
         Point base = new Point();
         if (!decodePoint(BASE_ENCODED, 0, base)) {
             throw new IllegalStateException("base point does not decode");
@@ -145,18 +146,15 @@ public final class Ed25519Verifier {
             // [S]B from the base table: one addition per signed 8-bit digit, no doublings
             acc.addTableMultiple(baseTable, signedDigits(signature, 32, BASE_WIDTH), BASE_WIDTH, false);
             long[] table = key.table;
-            Point result = ws.acc;
-            Scratch s = ws.scratch;
             if (table != null) {
                 tableHits.incrementAndGet();
                 acc.addTableMultiple(table, signedDigits(k, 0, KEY_WIDTH), KEY_WIDTH, true);
-                acc.toPoint(result, ws.encoded, false);
             } else {
                 tableMisses.incrementAndGet();
-                subtractWnafMultiple(acc, key.point, k, ws);
-                acc.toPoint(result, ws.encoded, false);
+                subtractWnafMultiple(acc, key.limbs, k, ws);
             }
-            encodePoint(result, ws.encoded, s);
+            acc.toPoint(ws.result, ws.encoded);
+            encodePoint(ws.result, ws.encoded, ws.scratch);
             return Arrays.equals(ws.encoded, 0, 32, signature, 0, 32);
         } finally {
             releaseWorkspace(ws);
@@ -181,7 +179,8 @@ public final class Ed25519Verifier {
         final Sum running = new Sum();
         final long[] odd = new long[(1 << (WNAF_WIDTH - 2)) * Sum.CACHED];
         final long[] cached = new long[Sum.CACHED];
-        final Point acc = new Point();
+        /** The sum again, in BouncyCastle's representation, whose inversion encodes it. */
+        final Point result = new Point();
         final Scratch scratch = new Scratch();
         final byte[] encoded = new byte[32];
     }
@@ -219,12 +218,15 @@ public final class Ed25519Verifier {
 
     private static final class KeyState {
         final Point point;
+        /** The point again, as {@link Field25519} limbs of X, Y, Z, T (20 longs), for the plain path. */
+        final long[] limbs;
         volatile long @Nullable [] table;
         int uses;
         boolean building;
 
         KeyState(Point point) {
             this.point = point;
+            this.limbs = Sum.limbsOf(point);
         }
     }
 
@@ -550,33 +552,36 @@ public final class Ed25519Verifier {
             System.arraycopy(e, 0, out, off + 3 * Field25519.SIZE, Field25519.SIZE);
         }
 
-        /** Copies BouncyCastle point p into this one. */
-        void set(Point p, byte[] bytes) {
-            copyFrom(p.x, x, bytes);
-            copyFrom(p.y, y, bytes);
-            copyFrom(p.z, z, bytes);
-            copyFrom(p.t, t, bytes);
+        /** BouncyCastle point p as {@link Field25519} limbs of X, Y, Z, T, one after the other. */
+        static long[] limbsOf(Point p) {
+            long[] out = new long[4 * Field25519.SIZE];
+            byte[] bytes = new byte[32];
+            long[] limbs = Field25519.create();
+            int[][] coordinates = {p.x, p.y, p.z, p.t};
+            for (int i = 0; i < coordinates.length; i++) {
+                int[] reduced = X25519Field.create();
+                X25519Field.copy(coordinates[i], 0, reduced, 0);
+                X25519Field.normalize(reduced);
+                X25519Field.encode(reduced, bytes, 0);
+                Field25519.decode(bytes, 0, limbs);
+                System.arraycopy(limbs, 0, out, i * Field25519.SIZE, Field25519.SIZE);
+            }
+            return out;
         }
 
-        private static void copyFrom(int[] from, long[] to, byte[] bytes) {
-            int[] reduced = X25519Field.create();
-            X25519Field.copy(from, 0, reduced, 0);
-            X25519Field.normalize(reduced);
-            X25519Field.encode(reduced, bytes, 0);
-            Field25519.decode(bytes, 0, to);
+        /** Sets this point from {@link #limbsOf}'s X, Y, Z, T. */
+        void set(long[] xyzt) {
+            System.arraycopy(xyzt, 0, x, 0, Field25519.SIZE);
+            System.arraycopy(xyzt, Field25519.SIZE, y, 0, Field25519.SIZE);
+            System.arraycopy(xyzt, 2 * Field25519.SIZE, z, 0, Field25519.SIZE);
+            System.arraycopy(xyzt, 3 * Field25519.SIZE, t, 0, Field25519.SIZE);
         }
 
-        /**
-         * Copies this point into BouncyCastle's representation, for the encoding and the plain path; T only
-         * {@code withT} (the encoding does not read it).
-         */
-        void toPoint(Point p, byte[] bytes, boolean withT) {
+        /** Copies X, Y and Z into BouncyCastle's representation, whose inversion encodes the point (T unused). */
+        void toPoint(Point p, byte[] bytes) {
             copyInto(x, p.x, bytes);
             copyInto(y, p.y, bytes);
             copyInto(z, p.z, bytes);
-            if (withT) {
-                copyInto(t, p.t, bytes);
-            }
         }
 
         private static void copyInto(long[] from, int[] to, byte[] bytes) {
@@ -713,17 +718,17 @@ public final class Ed25519Verifier {
 
     /**
      * acc −= [k]P by double-and-add over the width-5 NAF of k (253 doublings, about 50 additions) on
-     * {@link Field25519} limbs: the path for keys without a table.
+     * {@link Field25519} limbs, P given as {@link Sum#limbsOf}: the path for keys without a table.
      */
-    private void subtractWnafMultiple(Sum acc, Point p, byte[] k, Workspace ws) {
+    private void subtractWnafMultiple(Sum acc, long[] p, byte[] k, Workspace ws) {
         int count = 1 << (WNAF_WIDTH - 2); // odd multiples 1P, 3P, …, 15P
         Sum m = ws.running;
         long[] odd = ws.odd;
         long[] twice = ws.cached;
-        m.set(p, ws.encoded);
+        m.set(p);
         m.twice(true);
         m.cache(twice, 0, d2Limbs);
-        m.set(p, ws.encoded);
+        m.set(p);
         for (int i = 0; i < count; i++) {
             if (i > 0) {
                 m.add(twice, 0, true, false);
